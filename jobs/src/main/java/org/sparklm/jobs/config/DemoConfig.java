@@ -1,0 +1,20 @@
+package org.sparklm.jobs.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+import org.sparklm.model.config.Check;
+
+/** The {@code demo} command: the pipeline's stages on a small crawl bundled in the repository. */
+public record DemoConfig(
+    @JsonPropertyDescription("Crawl files for the demo; relative paths are resolved against the sparklm checkout")
+    List<String> input,
+    @JsonPropertyDescription("Where the demo writes its tables; relative paths are resolved against the sparklm checkout")
+    String workDir) {
+
+  public static final DemoConfig DEFAULTS = new DemoConfig(List.of("data/demo/dev-crawl-sample.warc.gz"), "work/demo");
+
+  public DemoConfig {
+    input = Check.list(input);
+    Check.notBlank("work_dir", workDir);
+  }
+}

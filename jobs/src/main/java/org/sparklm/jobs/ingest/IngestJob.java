@@ -1,0 +1,143 @@
+package org.sparklm.jobs.ingest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.sparklm.jobs.Main;
+import org.sparklm.jobs.common.HadoopConf;
+import org.sparklm.jobs.common.HadoopPaths;
+import org.sparklm.jobs.common.Outputs;
+import org.sparklm.jobs.config.IngestConfig;
+import org.sparklm.udfs.ingest.Reasons;
+import org.sparklm.udfs.ingest.WarcIngest;
+
+/**
+ * The {@code ingest} job: WARC files in, a {@code documents} table and a {@code rejects} table
+ * out. Every response record of every input file lands in exactly one of the two.
+ *
+ * <p>One task per input file (WARC files are the unit crawlers write, ~1 GB each in Common
+ * Crawl); the rows of both tables come from one pass over the files.
+ */
+public final class IngestJob {
+  private IngestJob() {}
+
+  public static final StructType SOURCE = new StructType(new StructField[] {
+      DataTypes.createStructField("file", DataTypes.StringType, false),
+      DataTypes.createStructField("offset", DataTypes.LongType, false)});
+
+  public static final StructType DOCUMENTS = new StructType(new StructField[] {
+      DataTypes.createStructField("doc_id", DataTypes.StringType, false),
+      DataTypes.createStructField("url", DataTypes.StringType, true),
+      DataTypes.createStructField("fetched_at", DataTypes.TimestampType, true),
+      DataTypes.createStructField("content_type", DataTypes.StringType, false),
+      DataTypes.createStructField("charset", DataTypes.StringType, false),
+      DataTypes.createStructField("http_status", DataTypes.IntegerType, false),
+      DataTypes.createStructField("title", DataTypes.StringType, true),
+      DataTypes.createStructField("text", DataTypes.StringType, false),
+      DataTypes.createStructField("invalid_bytes", DataTypes.IntegerType, false),
+      DataTypes.createStructField("source", SOURCE, false)});
+
+  public static final StructType REJECTS = new StructType(new StructField[] {
+      DataTypes.createStructField("source", SOURCE, false),
+      DataTypes.createStructField("url", DataTypes.StringType, true),
+      DataTypes.createStructField("reason", DataTypes.StringType, false),
+      DataTypes.createStructField("detail", DataTypes.StringType, true)});
+
+  /** Both tables in one row type: {@code doc} or {@code reject} set, the other null. */
+  static final StructType ITEMS = new StructType(new StructField[] {
+      DataTypes.createStructField("doc", DOCUMENTS, true),
+      DataTypes.createStructField("reject", REJECTS, true)});
+
+  /** What a run did, for the summary line and tests. */
+  public record Result(int files, long documents, long rejects, Map<String, Long> rejectsByReason,
+                       String documentsPath, String rejectsPath, List<Row> sampleRejects) {}
+
+  /** {@code spark-submit --class org.sparklm.jobs.ingest.IngestJob sparklm.jar --input ... --output ...} */
+  public static void main(String[] args) {
+    Main.exit(Main.run(prepend("ingest", args)));
+  }
+
+  public static Result run(SparkSession spark, IngestConfig cfg) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<String> files = HadoopPaths.expandFiles(cfg.input(), jsc.hadoopConfiguration(), "ingest");
+    HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
+    WarcIngest.Options opts = new WarcIngest.Options(cfg.maxRecordBytes(), cfg.maxInvalidByteFraction(), cfg.contentTypes());
+
+    JavaRDD<Row> items = jsc.parallelize(files, Math.max(1, files.size()))
+        .flatMap(file -> readFile(file, conf, opts).iterator());
+    Dataset<Row> all = spark.createDataFrame(items, ITEMS).persist(StorageLevel.MEMORY_AND_DISK());
+    try (Outputs out = new Outputs(spark, cfg.output())) {
+      out.write("documents", all.where("doc IS NOT NULL").select("doc.*"));
+      out.write("rejects", all.where("reject IS NOT NULL").select("reject.*"));
+      out.commit();
+      Dataset<Row> docs = spark.read().parquet(out.tablePath("documents").toString());
+      Dataset<Row> rejects = spark.read().parquet(out.tablePath("rejects").toString());
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      for (Row r : rejects.groupBy("reason").count().orderBy(functions.desc("count"), functions.asc("reason")).collectAsList()) {
+        byReason.put(r.getString(0), r.getLong(1));
+      }
+      List<Row> sample = rejects.where(functions.col("reason").isin(PROBLEMS.toArray()))
+          .orderBy("source.file", "source.offset").limit(5).collectAsList();
+      return new Result(files.size(), docs.count(), rejects.count(), byReason,
+          out.tablePath("documents").toString(), out.tablePath("rejects").toString(), sample);
+    } finally {
+      all.unpersist();
+    }
+  }
+
+  /** Reasons that mean something could not be read, as opposed to a record filtered by the settings. */
+  public static final List<String> PROBLEMS = List.of(
+      Reasons.NOT_WARC, Reasons.TRUNCATED, Reasons.CORRUPT_RECORD, Reasons.READ_ERROR, Reasons.INVALID_ENCODING,
+      Reasons.MALFORMED_HTTP, Reasons.BAD_CONTENT_ENCODING);
+
+  static List<Row> readFile(String file, HadoopConf conf, WarcIngest.Options opts) {
+    List<Row> rows = new ArrayList<>();
+    Path path = new Path(file);
+    try (InputStream in = openStream(path, conf)) {
+      WarcIngest.read(file, in, opts, item -> rows.add(toRow(item)));
+    } catch (IOException e) {
+      rows.add(toRow(new WarcIngest.Reject(file, 0, null, Reasons.READ_ERROR, e.toString())));
+    }
+    return rows;
+  }
+
+  private static InputStream openStream(Path path, HadoopConf conf) throws IOException {
+    FileSystem fs = path.getFileSystem(conf.get());
+    return new java.io.BufferedInputStream(fs.open(path), 1 << 16);
+  }
+
+  static Row toRow(WarcIngest.Item item) {
+    if (item instanceof WarcIngest.Doc d) {
+      Row doc = RowFactory.create(d.docId(), d.url(), d.fetchedAt() == null ? null : Timestamp.from(d.fetchedAt()),
+          d.contentType(), d.charset(), d.httpStatus(), d.title(), d.text(), d.invalidBytes(),
+          RowFactory.create(d.file(), d.offset()));
+      return RowFactory.create(doc, null);
+    }
+    WarcIngest.Reject r = (WarcIngest.Reject) item;
+    return RowFactory.create(null, RowFactory.create(RowFactory.create(r.file(), r.offset()), r.url(), r.reason(), r.detail()));
+  }
+
+  static String[] prepend(String first, String[] rest) {
+    String[] all = new String[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+}
