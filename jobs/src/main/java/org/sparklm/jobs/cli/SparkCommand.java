@@ -23,7 +23,13 @@ public abstract class SparkCommand implements Callable<Integer> {
 
   /** The config after the command's own options are applied. */
   protected SparklmConfig config() {
-    return applyOptions(SparklmConfig.load(common.config(), common.overrides()));
+    java.nio.file.Path file = common.config() != null ? common.config() : defaultConfigFile();
+    return applyOptions(SparklmConfig.load(file, common.overrides()));
+  }
+
+  /** The config file used when {@code --config} is not given; null means defaults only. */
+  protected java.nio.file.Path defaultConfigFile() {
+    return null;
   }
 
   /** Folds the command's own options (e.g. {@code --input}) into the config. */
