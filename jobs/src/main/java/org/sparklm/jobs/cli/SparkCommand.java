@@ -47,11 +47,16 @@ public abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SparklmConfig config = config();
+    // a session that was already running (an embedding application, a notebook, tests) is
+    // reused and left running; one made here is stopped here
+    boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = Sessions.create(config.spark(), common.master());
     try {
       return run(spark, config);
     } finally {
-      spark.stop();
+      if (!existed) {
+        spark.stop();
+      }
     }
   }
 
