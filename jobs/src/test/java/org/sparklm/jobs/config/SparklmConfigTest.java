@@ -51,7 +51,18 @@ class SparklmConfigTest {
   }
 
   @Test
-  void theShippedConfigsLoad() {
+  void everyShippedConfigLoads() throws Exception {
+    try (var files = java.nio.file.Files.list(TestWarcs.repoRoot().resolve("configs"))) {
+      List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      assertTrue(yamls.size() >= 3, yamls.toString());
+      for (Path p : yamls) {
+        assertNotNull(SparklmConfig.load(p, List.of()), p.toString());
+      }
+    }
+  }
+
+  @Test
+  void theDemoConfigDrivesTheDemo() {
     Path root = TestWarcs.repoRoot();
     SparklmConfig demo = SparklmConfig.load(root.resolve("configs/demo.yaml"), List.of());
     assertEquals("sparklm-demo", demo.spark().appName());
