@@ -10,6 +10,20 @@ export SPARK_SCALA_VERSION=2.13
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sparklm/djl}"
 export ENGINE_CACHE_DIR="${ENGINE_CACHE_DIR:-$DJL_CACHE_DIR}"
 
+# Java 17 or newer is required (Spark 4 and DJL 0.36 need it).
+sparklm_check_java() {
+  if ! command -v "$JAVA" >/dev/null 2>&1; then
+    echo "sparklm: error: no java found: install Java 17 (e.g. apt-get install openjdk-17-jdk-headless) or set JAVA_HOME" >&2
+    exit 1
+  fi
+  local v
+  v=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  if [ -n "$v" ] && [ "${v%%.*}" -lt 17 ] 2>/dev/null; then
+    echo "sparklm: error: $JAVA is Java $v; sparklm needs Java 17 or newer (set JAVA_HOME)" >&2
+    exit 1
+  fi
+}
+
 sparklm_jvm_options() {
   grep -v '^#' "$HOME_DIR/bin/jvm-options" | grep -v '^$'
   echo "-Dai.djl.offline=true"
@@ -19,6 +33,7 @@ sparklm_jvm_options() {
 # Builds with Maven when the application jar is missing or older than any source or pom.
 sparklm_ensure_built() {
   local stale=""
+  sparklm_check_java
   [ "${SPARKLM_SKIP_BUILD:-}" = "1" ] && return 0
   if [ ! -f "$SPARKLM_JAR" ] || [ ! -d "$SPARK_HOME/jars" ]; then
     stale="missing"
@@ -28,6 +43,10 @@ sparklm_ensure_built() {
     stale="stale"
   fi
   if [ -n "$stale" ]; then
+    if ! command -v mvn >/dev/null 2>&1; then
+      echo "sparklm: error: the jars are $stale and Maven is not installed: install Maven 3.8+ (apt-get install maven)" >&2
+      exit 1
+    fi
     echo "sparklm: building the jars ($stale; mvn package, tests skipped)..." >&2
     if ! (cd "$HOME_DIR" && mvn -B -q -DskipTests package >&2); then
       echo "sparklm: error: the build failed; run 'mvn -B -DskipTests package' in $HOME_DIR to see why" >&2
