@@ -15,6 +15,12 @@ public final class Sessions {
    * the system properties); {@code spark.master} in the config.
    */
   public static SparkSession create(SparkSettings settings, String masterOverride) {
+    scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+    if (running.isDefined()) {
+      // embedded in an application (or a test) that already runs Spark: use its session as is
+      SparklmUdfs.registerAll(running.get());
+      return running.get();
+    }
     SparkConf submitted = new SparkConf(); // reads the spark.* system properties spark-submit sets
     SparkSession.Builder b = SparkSession.builder();
     if (!submitted.contains("spark.app.name")) {
