@@ -81,7 +81,7 @@ public final class TrainBench {
     if (dev.isGpu() && System.getenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE") == null && "fp32".equals(precision)) {
       System.out.println("TrainBench: note: export TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 before starting the JVM for TF32 matmuls");
     }
-    double peak = matmulPeak(dev, matmulN, "fp16".equals(precision));
+    double peak = Devices.matmulPeak(dev, matmulN, "fp16".equals(precision));
     System.out.printf(Locale.ROOT, "matmul peak: %.1f GFLOP/s (%dx%d, %s)%n", peak / 1e9, matmulN, matmulN, precision);
 
     int[] corpus;
@@ -127,37 +127,6 @@ public final class TrainBench {
               + "flops_per_token=%.3e achieved_gflops=%.1f peak_gflops=%.1f mfu=%.1f%% final_loss=%.4f%n",
           model, dev, micro, accum, cfg.seqLen(), tps, ms[ms.length / 2], cfg.flopsPerToken(),
           cfg.flopsPerToken() * tps / 1e9, peak / 1e9, 100 * mfu, last.loss());
-    }
-  }
-
-  /** FLOP/s of an N×N×N matmul on the device (best of a few timed rounds after a warm-up). */
-  public static double matmulPeak(Device device, int n, boolean fp16) {
-    try (NDManager m = NDManager.newBaseManager(device)) {
-      NDArray a = m.randomNormal(new Shape(n, n));
-      NDArray b = m.randomNormal(new Shape(n, n));
-      if (fp16) {
-        a = a.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
-        b = b.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
-      }
-      double best = 0;
-      for (int round = 0; round < 6; round++) {
-        int reps = device.isGpu() ? 50 : 3;
-        long t0 = System.nanoTime();
-        NDArray c = null;
-        for (int r = 0; r < reps; r++) {
-          if (c != null) {
-            c.close();
-          }
-          c = a.matMul(b);
-        }
-        c.sum().toFloatArray(); // waits for the device
-        double secs = (System.nanoTime() - t0) / 1e9;
-        c.close();
-        if (round > 0) {
-          best = Math.max(best, 2.0 * n * n * (double) n * reps / secs);
-        }
-      }
-      return best;
     }
   }
 

@@ -2,6 +2,9 @@ package org.sparklm.model.train;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Device selection for {@code --device}: {@code auto} takes the first GPU libtorch can see, else
@@ -30,4 +33,36 @@ public final class Devices {
     }
     throw new IllegalArgumentException("unknown device '" + name + "': use auto, cpu, gpu or gpuN");
   }
+
+  /** FLOP/s of an N×N×N matmul on the device (best of a few timed rounds after a warm-up). */
+  public static double matmulPeak(Device device, int n, boolean fp16) {
+    try (NDManager m = NDManager.newBaseManager(device)) {
+      NDArray a = m.randomNormal(new Shape(n, n));
+      NDArray b = m.randomNormal(new Shape(n, n));
+      if (fp16) {
+        a = a.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+        b = b.toType(ai.djl.ndarray.types.DataType.FLOAT16, false);
+      }
+      double best = 0;
+      for (int round = 0; round < 6; round++) {
+        int reps = device.isGpu() ? 50 : 3;
+        long t0 = System.nanoTime();
+        NDArray c = null;
+        for (int r = 0; r < reps; r++) {
+          if (c != null) {
+            c.close();
+          }
+          c = a.matMul(b);
+        }
+        c.sum().toFloatArray(); // waits for the device
+        double secs = (System.nanoTime() - t0) / 1e9;
+        c.close();
+        if (round > 0) {
+          best = Math.max(best, 2.0 * n * n * (double) n * reps / secs);
+        }
+      }
+      return best;
+    }
+  }
+
 }

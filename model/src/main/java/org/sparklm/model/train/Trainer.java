@@ -150,7 +150,7 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** What one step did; what the progress line and the metrics table show. */
+  /** What one step did; what the progress line and the metrics table show. {@code step} counts from 1. */
   public record StepResult(long step, double loss, double lr, double gradNorm, long tokens, double stepMs,
                            double tokensPerSec, double mfu, boolean skipped, String skipReason, double lossScale) {
     public String progressLine(long maxSteps) {
@@ -181,7 +181,7 @@ public final class Trainer implements AutoCloseable {
       double ms = (System.nanoTime() - t0) / 1e6;
       double tps = g.tokens() / (ms / 1000);
       double mfu = model.config().flopsPerToken() * tps / peakFlops;
-      StepResult r = new StepResult(step, g.loss(), lr, g.gradNorm(), g.tokens(), ms, tps, mfu, skip != null, skip, lossScale);
+      StepResult r = new StepResult(step + 1, g.loss(), lr, g.gradNorm(), g.tokens(), ms, tps, mfu, skip != null, skip, lossScale);
       step++;
       return r;
     }
@@ -254,9 +254,9 @@ public final class Trainer implements AutoCloseable {
       lossScale = Math.max(1.0, lossScale / 2);
       goodSteps = 0;
     }
-    System.err.println("train: step " + step + " skipped: " + reason);
+    System.err.println("train: step " + (step + 1) + " skipped: " + reason);
     if (consecutiveSkips >= config.maxConsecutiveSkips()) {
-      throw new TrainingDivergedException("training stopped at step " + step + ": " + consecutiveSkips
+      throw new TrainingDivergedException("training stopped at step " + (step + 1) + ": " + consecutiveSkips
           + " steps in a row were skipped (last: " + reason + "); lower train.lr or raise train.warmup_steps, "
           + "then resume from the last checkpoint");
     }
