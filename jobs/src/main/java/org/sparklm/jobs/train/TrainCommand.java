@@ -1,6 +1,11 @@
 package org.sparklm.jobs.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.List;
+import org.sparklm.model.config.ConfigException;
+import org.sparklm.model.config.ConfigLoader;
 import org.apache.spark.sql.SparkSession;
 import org.sparklm.jobs.cli.SparkCommand;
 import org.sparklm.jobs.config.SparklmConfig;
@@ -22,7 +27,8 @@ public final class TrainCommand extends SparkCommand {
   @Option(names = "--workers", paramLabel = "N", description = "Data-parallel workers; 1 trains on the driver (setting train.workers)")
   Integer workers;
 
-  @Option(names = "--model", paramLabel = "PRESET", description = "Model preset replacing the train.model section: tiny, small, gpt2-124m")
+  @Option(names = "--model", paramLabel = "PRESET", description = "Model preset for the train.model section: tiny, small, gpt2-124m; "
+      + "applied over the --config file and under --set, so --set train.model.KEY=... still changes one key")
   String model;
 
   @Option(names = "--device", paramLabel = "DEV", description = "auto, cpu, gpu or gpuN (setting train.loop.device)")
@@ -30,6 +36,24 @@ public final class TrainCommand extends SparkCommand {
 
   @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps in total (setting train.loop.max_steps)")
   Long steps;
+
+  /** Defaults, the --config file, the --model preset, then --set, then the other options. */
+  @Override
+  protected SparklmConfig config() {
+    List<String> overrides = new ArrayList<>();
+    if (model != null) {
+      GptConfig chosen;
+      try {
+        chosen = GptConfig.preset(model);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--model " + model, "train.model", e.getMessage());
+      }
+      JsonNode preset = new ObjectMapper().valueToTree(ConfigLoader.fromJson(ConfigLoader.toJson(chosen), java.util.Map.class));
+      preset.fields().forEachRemaining(e -> overrides.add("train.model." + e.getKey() + "=" + e.getValue().asText()));
+    }
+    overrides.addAll(common.overrides());
+    return applyOptions(SparklmConfig.load(common.config(), overrides));
+  }
 
   @Override
   protected SparklmConfig applyOptions(SparklmConfig c) {
@@ -42,9 +66,6 @@ public final class TrainCommand extends SparkCommand {
     }
     if (workers != null) {
       t = t.withWorkers(workers);
-    }
-    if (model != null) {
-      t = t.withModel(GptConfig.preset(model));
     }
     if (device != null) {
       t = t.withLoop(t.loop().withDevice(device));

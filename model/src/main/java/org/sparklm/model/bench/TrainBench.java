@@ -47,6 +47,11 @@ public final class TrainBench {
     String precision = "fp32";
     String data = null;
     int matmulN = 1024;
+    int dModel = 0;
+    int layers = 0;
+    int heads = 0;
+    int vocab = 0;
+    int threads = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
@@ -61,9 +66,15 @@ public final class TrainBench {
         case "--precision" -> { precision = v; i++; }
         case "--data" -> { data = v; i++; }
         case "--matmul-size" -> { matmulN = Integer.parseInt(v); i++; }
+        case "--d-model" -> { dModel = Integer.parseInt(v); i++; }
+        case "--layers" -> { layers = Integer.parseInt(v); i++; }
+        case "--heads" -> { heads = Integer.parseInt(v); i++; }
+        case "--vocab" -> { vocab = Integer.parseInt(v); i++; }
+        case "--threads" -> { threads = Integer.parseInt(v); i++; }
         case "--help", "-h" -> {
           System.out.println("TrainBench --model tiny|small|gpt2-124m --steps N --warmup N --micro-batch B "
-              + "--accumulation A --seq-len T --device auto|cpu|gpuN --precision fp32|fp16 --data TEXTFILE --matmul-size N");
+              + "--accumulation A --seq-len T --device auto|cpu|gpuN --precision fp32|fp16 --data TEXTFILE --matmul-size N "
+              + "--d-model D --layers L --heads H --vocab V (override the preset) --threads N (libtorch intra-op threads)");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + a + " (--help lists them)");
@@ -73,10 +84,19 @@ public final class TrainBench {
     if (seqLen > 0) {
       cfg = cfg.withSeqLen(seqLen);
     }
+    if (dModel > 0 || layers > 0 || heads > 0 || vocab > 0) {
+      cfg = new GptConfig(vocab > 0 ? vocab : cfg.vocabSize(), cfg.seqLen(), dModel > 0 ? dModel : cfg.dModel(),
+          heads > 0 ? heads : cfg.heads(), layers > 0 ? layers : cfg.layers(), cfg.mlpRatio(), cfg.dropout(),
+          cfg.positional(), cfg.tiedHead(), cfg.bias());
+      model = model + "+overrides";
+    }
+    if (threads > 0) {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
     Device dev = Devices.select(device);
     System.out.printf(Locale.ROOT, "TrainBench: %s (%,d parameters, d_model %d, %d layers, seq_len %d) on %s, %s, "
             + "torch threads %s, TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=%s%n", model, cfg.parameterCount(), cfg.dModel(),
-        cfg.layers(), cfg.seqLen(), dev, precision, System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        cfg.layers(), cfg.seqLen(), dev, precision, ai.djl.pytorch.jni.JniUtils.getNumThreads(),
         System.getenv().getOrDefault("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE", "unset"));
     if (dev.isGpu() && System.getenv("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE") == null && "fp32".equals(precision)) {
       System.out.println("TrainBench: note: export TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 before starting the JVM for TF32 matmuls");
@@ -85,7 +105,7 @@ public final class TrainBench {
     System.out.printf(Locale.ROOT, "matmul peak: %.1f GFLOP/s (%dx%d, %s)%n", peak / 1e9, matmulN, matmulN, precision);
 
     int[] corpus;
-    int vocab = cfg.vocabSize();
+    vocab = cfg.vocabSize();
     if (data != null) {
       byte[] bytes = Files.readAllBytes(Path.of(data));
       corpus = new int[bytes.length];
@@ -101,7 +121,7 @@ public final class TrainBench {
     }
     TokenSource src = ArrayTokenRows.source(corpus, cfg.seqLen(), data != null ? 256 : vocab, 1, data != null ? data : "random ids");
     TrainConfig tc = TrainConfig.DEFAULTS.withBatch(micro, (long) micro * accum * cfg.seqLen())
-        .withMaxSteps(warmup + steps).withDevice(device).withPrecision(precision);
+        .withMaxSteps(warmup + steps).withDevice(device).withPrecision(precision).withThreads(threads);
     try (Gpt gpt = Gpt.create(cfg, dev, 1);
          Trainer t = Trainer.builder().setModel(gpt).setConfig(tc).setData(src).optPeakFlops(peak).build()) {
       for (int i = 0; i < warmup; i++) {
