@@ -1,0 +1,75 @@
+package org.sparklm.jobs.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+import org.sparklm.model.config.Check;
+import org.sparklm.model.config.InvalidValueException;
+import org.sparklm.model.gpt.GptConfig;
+import org.sparklm.model.train.TrainConfig;
+
+/**
+ * The {@code train} job: token rows in, {@code checkpoints/step-N/} and a {@code train_metrics}
+ * table out. {@code model} is the network's shape, {@code loop} the optimizer and schedule.
+ */
+public record TrainJobConfig(
+    @JsonPropertyDescription("Training data: token shards (input_format=shards) or text files/folders/globs read as bytes (input_format=text); --input")
+    List<String> input,
+    @JsonPropertyDescription("Output folder: checkpoints/ and train_metrics/ are written under it; an existing run there is resumed; --output")
+    String output,
+    @JsonPropertyDescription("shards (the tokenize job's Parquet rows) or text (each byte one token, vocab 256: runs with no tokenizer)")
+    String inputFormat,
+    @JsonPropertyDescription("text input: the last fraction of the bytes held out for the validation loss")
+    double validationFraction,
+    @JsonPropertyDescription("Micro-batches of held-out rows scored for the validation loss at each checkpoint")
+    int validationBatches,
+    @JsonPropertyDescription("Workers (executors) training in data parallel; 1 trains on the driver")
+    int workers,
+    @JsonPropertyDescription("Name of the run in the train_metrics table")
+    String runName,
+    @JsonPropertyDescription("Model shape (--model PRESET replaces this whole section: tiny, small, gpt2-124m)")
+    GptConfig model,
+    @JsonPropertyDescription("Optimizer, schedule, batch and checkpointing")
+    TrainConfig loop) {
+
+  public static final List<String> FORMATS = List.of("shards", "text");
+
+  // text by default until the shard reader lands: the job then runs on any text with no tokenizer.
+  // validation_fraction 0.05: enough held-out bytes of a small corpus for a stable loss.
+  public static final TrainJobConfig DEFAULTS = new TrainJobConfig(List.of(), "work/train", "text", 0.05, 20, 1, "run",
+      GptConfig.DEFAULTS, TrainConfig.DEFAULTS);
+
+  public TrainJobConfig {
+    input = Check.list(input);
+    Check.notBlank("output", output);
+    Check.oneOf("input_format", inputFormat, FORMATS);
+    Check.between("validation_fraction", validationFraction, 0.0, 0.5);
+    Check.between("validation_batches", validationBatches, 1, 1 << 20);
+    if (workers != 1) {
+      throw new InvalidValueException("workers", "only 1 is supported in this build (data-parallel training comes with the "
+          + "distributed trainer); got " + workers);
+    }
+    Check.notBlank("run_name", runName);
+    Check.notNull("model", model);
+    Check.notNull("loop", loop);
+  }
+
+  public TrainJobConfig withInput(List<String> v) {
+    return new TrainJobConfig(v, output, inputFormat, validationFraction, validationBatches, workers, runName, model, loop);
+  }
+
+  public TrainJobConfig withOutput(String v) {
+    return new TrainJobConfig(input, v, inputFormat, validationFraction, validationBatches, workers, runName, model, loop);
+  }
+
+  public TrainJobConfig withWorkers(int v) {
+    return new TrainJobConfig(input, output, inputFormat, validationFraction, validationBatches, v, runName, model, loop);
+  }
+
+  public TrainJobConfig withModel(GptConfig v) {
+    return new TrainJobConfig(input, output, inputFormat, validationFraction, validationBatches, workers, runName, v, loop);
+  }
+
+  public TrainJobConfig withLoop(TrainConfig v) {
+    return new TrainJobConfig(input, output, inputFormat, validationFraction, validationBatches, workers, runName, model, v);
+  }
+}

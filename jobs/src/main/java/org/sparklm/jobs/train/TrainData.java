@@ -1,0 +1,92 @@
+package org.sparklm.jobs.train;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.sparklm.jobs.common.HadoopPaths;
+import org.sparklm.jobs.common.JobException;
+import org.sparklm.jobs.config.TrainJobConfig;
+import org.sparklm.model.train.ArrayTokenRows;
+import org.sparklm.model.train.TokenSource;
+
+/**
+ * The train job's data sources, chosen by {@code train.input_format}. Each gives a training and
+ * a held-out {@link TokenSource}; a new format plugs in here.
+ */
+final class TrainData {
+  private TrainData() {}
+
+  /** Training rows, held-out rows, and what the log says about them. */
+  record Sources(TokenSource train, TokenSource validation, double unigramCrossEntropy, long trainTokens, long heldOutTokens,
+                 String tokenizerHash) {}
+
+  static Sources open(TrainJobConfig cfg, Configuration conf) {
+    return switch (cfg.inputFormat()) {
+      case "text" -> text(cfg, conf);
+      case "shards" -> throw new JobException("train: input_format=shards needs the token-shard reader of the tokenize "
+          + "stage, which is not in this build yet; use --set train.input_format=text to train on text as bytes");
+      default -> throw new JobException("train: unknown input_format '" + cfg.inputFormat() + "'");
+    };
+  }
+
+  /**
+   * Text files as bytes: each byte one token (vocab 256), files joined in path order with a blank
+   * line, the last {@code validation_fraction} of the bytes held out.
+   */
+  static Sources text(TrainJobConfig cfg, Configuration conf) {
+    List<String> files = HadoopPaths.expandFiles(cfg.input(), conf, "train");
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (String f : files) {
+      Path p = new Path(f);
+      try (InputStream in = p.getFileSystem(conf).open(p)) {
+        in.transferTo(all);
+        all.write('\n');
+        all.write('\n');
+      } catch (IOException e) {
+        throw new JobException("train: cannot read input file " + f + ": " + e.getMessage(), e);
+      }
+    }
+    byte[] bytes = all.toByteArray();
+    int seqLen = cfg.model().seqLen();
+    int held = (int) (bytes.length * cfg.validationFraction());
+    if (bytes.length - held < 2L * (seqLen + 1) || held < seqLen + 1) {
+      throw new JobException("train: the input holds " + bytes.length + " bytes: too few for seq_len " + seqLen
+          + " with validation_fraction " + cfg.validationFraction() + " (need a few rows of " + (seqLen + 1)
+          + " bytes on each side): give more text or lower train.model.seq_len");
+    }
+    int[] ids = new int[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      ids[i] = bytes[i] & 0xff;
+    }
+    int[] train = Arrays.copyOf(ids, ids.length - held);
+    int[] val = Arrays.copyOfRange(ids, ids.length - held, ids.length);
+    long seed = cfg.loop().seed();
+    String desc = files.size() + " text file(s), " + train.length + " training bytes";
+    return new Sources(ArrayTokenRows.source(train, seqLen, 256, seed, desc),
+        ArrayTokenRows.source(val, seqLen, 256, seed, "held-out bytes"), unigramCrossEntropy(train, val),
+        train.length, val.length, "bytes");
+  }
+
+  /**
+   * The held-out data's cross-entropy (nats per token) under the training data's unigram
+   * distribution (add-one smoothed): the loss of a model that knows only token frequencies,
+   * the bar a trained model must clearly beat.
+   */
+  static double unigramCrossEntropy(int[] train, int[] heldOut) {
+    double[] counts = new double[256];
+    Arrays.fill(counts, 1.0);
+    for (int t : train) {
+      counts[t]++;
+    }
+    double total = train.length + 256.0;
+    double h = 0;
+    for (int t : heldOut) {
+      h -= Math.log(counts[t] / total);
+    }
+    return h / heldOut.length;
+  }
+}

@@ -1,0 +1,72 @@
+package org.sparklm.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparklm.jobs.common.JobException;
+import org.sparklm.jobs.config.SparklmConfig;
+import org.sparklm.jobs.config.TrainJobConfig;
+import org.sparklm.model.gpt.GptConfig;
+
+class TrainJobTest {
+  static SparkSession spark;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("TrainJobTest").config("spark.ui.enabled", "false").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static TrainJobConfig config(Path input, Path output, long steps) {
+    SparklmConfig c = SparklmConfig.load(null, List.of("train.loop.micro_batch=4", "train.loop.tokens_per_step=256",
+        "train.loop.checkpoint_every=10", "train.loop.threads=1", "train.loop.device=cpu", "train.loop.warmup_steps=5",
+        "train.loop.lr=0.003", "train.validation_batches=2"));
+    return c.train().withModel(GptConfig.TINY).withInput(List.of(input.toString())).withOutput(output.toString())
+        .withLoop(c.train().loop().withMaxSteps(steps));
+  }
+
+  @Test
+  void trainsOnTextWritesCheckpointsAndMetricsAndResumes() throws Exception {
+    Path input = tmp.resolve("in");
+    Files.createDirectories(input);
+    Files.copy(TrainJobTest.class.getResourceAsStream("/text/brown-head.txt"), input.resolve("brown.txt"));
+    Path out = tmp.resolve("run");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainJob.Result r = TrainJob.run(spark, config(input, out, 20), new PrintStream(log, true));
+    assertEquals(20, r.metricRows());
+    assertTrue(Files.isDirectory(out.resolve("checkpoints/step-20")));
+    assertTrue(r.unigramCrossEntropy() > 2.5 && r.unigramCrossEntropy() < 3.5, "bytes of English: " + r.unigramCrossEntropy());
+    assertTrue(r.summary().valLoss() < Math.log(256), "held-out loss " + r.summary().valLoss());
+    assertTrue(log.toString().contains("train: step 20/20 | loss"), log.toString());
+
+    TrainJob.Result more = TrainJob.run(spark, config(input, out, 30), new PrintStream(log, true));
+    assertEquals(20, more.summary().startStep());
+    assertEquals(30, more.metricRows(), "each step once in train_metrics after the resume");
+    assertEquals(30, spark.read().parquet(out.resolve("train_metrics").toString()).selectExpr("max(step)").first().getLong(0));
+  }
+
+  @Test
+  void tooLittleTextSaysWhatToChange() throws Exception {
+    Path input = Files.writeString(tmp.resolve("short.txt"), "far too short");
+    JobException e = org.junit.jupiter.api.Assertions.assertThrows(JobException.class,
+        () -> TrainJob.run(spark, config(input, tmp.resolve("o"), 5), new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(e.getMessage().contains("lower train.model.seq_len"), e.getMessage());
+  }
+}

@@ -1,0 +1,369 @@
+package org.sparklm.model.gpt;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A decoder-only transformer (GPT-2), written the way nanoGPT's {@code model.py} is: token
+ * embedding plus positions, {@code layers} pre-LayerNorm blocks of causal multi-head
+ * self-attention and a GELU MLP with residual connections, a final LayerNorm, and an LM head
+ * tied to the token embedding.
+ *
+ * <p>Why not DJL's {@code Block}s: a block tree hides the parameter names and layout, and this
+ * model must save, load and export exactly GPT-2's tensors. So the parameters are plain
+ * {@link NDArray}s named as in Hugging Face's GPT-2 ({@code h.0.attn.c_attn.weight}...) with
+ * GPT-2's Conv1D layout ({@code [in, out]}: {@code y = x @ W + b}), and the forward pass is a
+ * page of NDArray calls.
+ *
+ * <p>Memory: every array the forward pass makes belongs to the manager of the token ids passed
+ * in, so a caller that opens one sub-manager per step and closes it frees all of them.
+ *
+ * <p>Precision: parameters are always fp32 (the master weights). With {@code compute = FLOAT16}
+ * (GPU only) the matmuls run on fp16 copies made inside the step, so gradients still land on the
+ * fp32 parameters in fp32; LayerNorm, softmax and the loss stay in fp32.
+ */
+public final class Gpt implements AutoCloseable {
+  private final GptConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> params;
+  private final Map<Integer, NDArray> causalMasks = new HashMap<>();
+  private final Map<Integer, NDArray> sinusoids = new HashMap<>();
+  private DataType compute = DataType.FLOAT32;
+  /** The manager of the forward pass running now: fp16 weight copies are made in it. */
+  private NDManager scope;
+
+  private Gpt(GptConfig config, NDManager manager, Map<String, NDArray> params) {
+    this.config = config;
+    this.manager = manager;
+    this.params = Collections.unmodifiableMap(params);
+  }
+
+  /**
+   * A new model with GPT-2's initialisation: weights ~ N(0, 0.02), the residual projections
+   * ({@code c_proj}) ~ N(0, 0.02/sqrt(2·layers)), biases 0, LayerNorm gains 1. The random numbers
+   * come from Java's {@link SplittableRandom}, so a seed gives the same model on every device.
+   */
+  public static Gpt create(GptConfig config, Device device, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Map<String, float[]> values = new LinkedHashMap<>();
+    Map<String, Shape> shapes = layout(config);
+    double residualStd = 0.02 / Math.sqrt(2.0 * config.layers());
+    for (Map.Entry<String, Shape> e : shapes.entrySet()) {
+      String name = e.getKey();
+      float[] v = new float[Math.toIntExact(e.getValue().size())];
+      if (name.contains("ln_") && name.endsWith(".weight")) {
+        java.util.Arrays.fill(v, 1f);
+      } else if (name.endsWith(".weight")) {
+        double std = name.endsWith("c_proj.weight") ? residualStd : 0.02;
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (gaussian(rng) * std);
+        }
+      }
+      values.put(name, v);
+    }
+    return fromValues(config, device, values);
+  }
+
+  /** A model from named fp32 values (a checkpoint), checked against the config's layout. */
+  public static Gpt fromValues(GptConfig config, Device device, Map<String, float[]> values) {
+    NDManager manager = NDManager.newBaseManager(device);
+    Map<String, NDArray> params = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, Shape> e : layout(config).entrySet()) {
+        float[] v = values.get(e.getKey());
+        if (v == null) {
+          throw new IllegalArgumentException("missing parameter '" + e.getKey() + "' for " + config);
+        }
+        if (v.length != e.getValue().size()) {
+          throw new IllegalArgumentException("parameter '" + e.getKey() + "' has " + v.length
+              + " values, the config needs " + e.getValue() + " = " + e.getValue().size());
+        }
+        NDArray p = manager.create(v, e.getValue());
+        p.setName(e.getKey());
+        p.setRequiresGradient(true);
+        params.put(e.getKey(), p);
+      }
+    } catch (RuntimeException ex) {
+      manager.close();
+      throw ex;
+    }
+    return new Gpt(config, manager, params);
+  }
+
+  /**
+   * Every parameter's name and shape, in GPT-2's order and with Hugging Face GPT-2's names and
+   * Conv1D layout ({@code [in, out]}). With learned positions this is exactly GPT-2's layout.
+   */
+  public static Map<String, Shape> layout(GptConfig c) {
+    int d = c.dModel();
+    int hidden = c.mlpRatio() * d;
+    Map<String, Shape> s = new LinkedHashMap<>();
+    s.put("wte.weight", new Shape(c.vocabSize(), d));
+    if ("learned".equals(c.positional())) {
+      s.put("wpe.weight", new Shape(c.seqLen(), d));
+    }
+    for (int i = 0; i < c.layers(); i++) {
+      String h = "h." + i + ".";
+      layerNorm(s, h + "ln_1", d, c.bias());
+      linear(s, h + "attn.c_attn", d, 3 * d, c.bias());
+      linear(s, h + "attn.c_proj", d, d, c.bias());
+      layerNorm(s, h + "ln_2", d, c.bias());
+      linear(s, h + "mlp.c_fc", d, hidden, c.bias());
+      linear(s, h + "mlp.c_proj", hidden, d, c.bias());
+    }
+    layerNorm(s, "ln_f", d, c.bias());
+    return s;
+  }
+
+  private static void layerNorm(Map<String, Shape> s, String name, int d, boolean bias) {
+    s.put(name + ".weight", new Shape(d));
+    if (bias) {
+      s.put(name + ".bias", new Shape(d));
+    }
+  }
+
+  private static void linear(Map<String, Shape> s, String name, int in, int out, boolean bias) {
+    s.put(name + ".weight", new Shape(in, out));
+    if (bias) {
+      s.put(name + ".bias", new Shape(out));
+    }
+  }
+
+  public GptConfig config() {
+    return config;
+  }
+
+  /** The parameters by GPT-2 name, in layout order. They belong to this model; do not close them. */
+  public Map<String, NDArray> parameters() {
+    return params;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  /** FLOAT32 (default) or FLOAT16 for mixed precision on a GPU; parameters stay fp32 either way. */
+  public void setComputeType(DataType t) {
+    if (t != DataType.FLOAT32 && t != DataType.FLOAT16) {
+      throw new IllegalArgumentException("compute type must be FLOAT32 or FLOAT16, got " + t);
+    }
+    this.compute = t;
+  }
+
+  /**
+   * Logits {@code [B, T, vocab]} (in the compute type) for token ids {@code [B, T]} (INT64,
+   * T <= seq_len). With {@code training}, dropout is applied. The result and every intermediate
+   * belong to {@code idx}'s manager.
+   */
+  public NDArray forward(NDArray idx, boolean training) {
+    NDManager m = idx.getManager();
+    long b = idx.getShape().get(0);
+    int t = Math.toIntExact(idx.getShape().get(1));
+    if (t > config.seqLen()) {
+      throw new IllegalArgumentException("sequence of " + t + " tokens is longer than seq_len=" + config.seqLen());
+    }
+    scope = m;
+    NDArray x = idx.getNDArrayInternal().embedding(idx, p("wte.weight"), SparseFormat.DENSE).singletonOrThrow();
+    x = x.add(positions(m, t));                                          // [B, T, d]
+    x = dropout(x, training);
+    NDArray mask = causalMask(t);
+    for (int i = 0; i < config.layers(); i++) {
+      String h = "h." + i + ".";
+      x = x.add(attention(layerNorm(x, h + "ln_1"), h, b, t, mask, training));
+      x = x.add(mlp(layerNorm(x, h + "ln_2"), h, training));
+    }
+    x = layerNorm(x, "ln_f");
+    return cast(x).matMul(local(m, w("wte.weight").transpose()));   // tied head: [B, T, vocab]
+  }
+
+  /** Causal self-attention: each position attends to itself and the positions before it. */
+  private NDArray attention(NDArray x, String h, long b, int t, NDArray mask, boolean training) {
+    int heads = config.heads();
+    int hd = config.headDim();
+    int d = config.dModel();
+    NDArray qkv = linear(x, h + "attn.c_attn");                       // [B, T, 3d]
+    NDArray q = qkv.get(new NDIndex(":, :, 0:" + d)).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+    NDArray k = qkv.get(new NDIndex(":, :, " + d + ":" + 2 * d)).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
+    NDArray v = qkv.get(new NDIndex(":, :, " + 2 * d + ":")).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
+    NDArray att = q.matMul(k).toType(DataType.FLOAT32, false).muli(1.0 / Math.sqrt(hd)); // [B, H, T, T]
+    att = att.addi(mask).softmax(-1);
+    att = dropout(att, training);
+    NDArray y = cast(att).matMul(v);                                  // [B, H, T, hd]
+    y = y.transpose(0, 2, 1, 3).reshape(b, t, d);
+    return dropout(linear(y, h + "attn.c_proj"), training).toType(DataType.FLOAT32, false);
+  }
+
+  private NDArray mlp(NDArray x, String h, boolean training) {
+    NDArray y = linear(x, h + "mlp.c_fc").getNDArrayInternal().gelu();
+    return dropout(linear(y, h + "mlp.c_proj"), training).toType(DataType.FLOAT32, false);
+  }
+
+  /** {@code x @ W + b} in the compute type, GPT-2 Conv1D layout. */
+  private NDArray linear(NDArray x, String name) {
+    NDArray y = cast(x).matMul(w(name + ".weight"));
+    return config.bias() ? y.addi(w(name + ".bias")) : y;
+  }
+
+  /** LayerNorm in fp32 (eps 1e-5 as GPT-2), whatever the compute type. */
+  private NDArray layerNorm(NDArray x, String name) {
+    NDArray beta = config.bias() ? p(name + ".bias") : zeros(config.dModel());
+    return x.getNDArrayInternal().layerNorm(x, new Shape(config.dModel()), p(name + ".weight"), beta, 1e-5f)
+        .singletonOrThrow();
+  }
+
+  private NDArray dropout(NDArray x, boolean training) {
+    if (!training || config.dropout() == 0) {
+      return x;
+    }
+    return x.getNDArrayInternal().dropout(x, (float) config.dropout(), true).singletonOrThrow();
+  }
+
+  /** Learned: the first T rows of wpe. Sinusoidal: Vaswani et al.'s table, made once per T. */
+  private NDArray positions(NDManager m, int t) {
+    if ("learned".equals(config.positional())) {
+      return local(m, p("wpe.weight").get(new NDIndex("0:" + t)));
+    }
+    return sinusoids.computeIfAbsent(t, len -> {
+      int d = config.dModel();
+      float[] table = new float[len * d];
+      for (int pos = 0; pos < len; pos++) {
+        for (int i = 0; i < d; i += 2) {
+          double angle = pos / Math.pow(10000.0, (double) i / d);
+          table[pos * d + i] = (float) Math.sin(angle);
+          if (i + 1 < d) {
+            table[pos * d + i + 1] = (float) Math.cos(angle);
+          }
+        }
+      }
+      return manager.create(table, new Shape(len, d));
+    });
+  }
+
+  /** {@code [T, T]}: 0 on and below the diagonal, -inf above; built once per T (DJL has no tril). */
+  private NDArray causalMask(int t) {
+    return causalMasks.computeIfAbsent(t, len -> {
+      float[] mask = new float[len * len];
+      for (int i = 0; i < len; i++) {
+        for (int j = i + 1; j < len; j++) {
+          mask[i * len + j] = Float.NEGATIVE_INFINITY;
+        }
+      }
+      return manager.create(mask, new Shape(len, len));
+    });
+  }
+
+  private final Map<Integer, NDArray> zeroVectors = new HashMap<>();
+
+  private NDArray zeros(int d) {
+    return zeroVectors.computeIfAbsent(d, n -> manager.zeros(new Shape(n)));
+  }
+
+  private NDArray p(String name) {
+    return params.get(name);
+  }
+
+  /** A parameter in the compute type; an fp16 copy is made per use and stays differentiable. */
+  private NDArray w(String name) {
+    NDArray p = params.get(name);
+    return compute == DataType.FLOAT32 ? p : local(scope, p.toType(compute, false));
+  }
+
+  private NDArray cast(NDArray x) {
+    return x.getDataType() == compute ? x : x.toType(compute, false);
+  }
+
+  /** Moves an array made from a parameter (a view or a copy) to the step's manager, so it is freed with it. */
+  private static NDArray local(NDManager m, NDArray a) {
+    a.attach(m);
+    return a;
+  }
+
+  /**
+   * Mean next-token cross-entropy (nats) of {@code targets} {@code [B, T]} given {@code idx}
+   * {@code [B, T]}, both INT64. A scalar fp32 array in {@code idx}'s manager.
+   */
+  public NDArray loss(NDArray idx, NDArray targets, boolean training) {
+    return tokenLogProbs(idx, targets, training).neg().mean();
+  }
+
+  /** The log-probability of each target token, {@code [B, T]} fp32. */
+  public NDArray tokenLogProbs(NDArray idx, NDArray targets, boolean training) {
+    NDArray logits = forward(idx, training).toType(DataType.FLOAT32, false);
+    return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);
+  }
+
+  /**
+   * Scoring without autograd: per-token log-probs of {@code tokens[i][j+1]} given
+   * {@code tokens[i][0..j]}, for rows of equal length (at most seq_len + 1). This is the entry
+   * point evaluation uses; it makes and frees its own arrays.
+   */
+  public float[][] logProbs(int[][] tokens) {
+    int rows = tokens.length;
+    int len = tokens[0].length - 1;
+    long[] in = new long[rows * len];
+    long[] out = new long[rows * len];
+    for (int r = 0; r < rows; r++) {
+      if (tokens[r].length != len + 1) {
+        throw new IllegalArgumentException("rows must have equal length: row 0 has " + (len + 1) + ", row " + r + " has " + tokens[r].length);
+      }
+      for (int j = 0; j < len; j++) {
+        in[r * len + j] = tokens[r][j];
+        out[r * len + j] = tokens[r][j + 1];
+      }
+    }
+    boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray lp = tokenLogProbs(m.create(in, new Shape(rows, len)), m.create(out, new Shape(rows, len)), false);
+      float[] flat = lp.toFloatArray();
+      float[][] result = new float[rows][len];
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(flat, r * len, result[r], 0, len);
+      }
+      return result;
+    } finally {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+    }
+  }
+
+  /** Every parameter's values, by name (for checkpoints and export). One host copy per tensor. */
+  public Map<String, float[]> values() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      out.put(e.getKey(), e.getValue().toFloatArray());
+    }
+    return out;
+  }
+
+  /** Marsaglia's polar method over the seeded stream (SplittableRandom has no nextGaussian on 17). */
+  private static double gaussian(SplittableRandom rng) {
+    double u;
+    double v;
+    double s;
+    do {
+      u = rng.nextDouble() * 2 - 1;
+      v = rng.nextDouble() * 2 - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    return u * Math.sqrt(-2 * Math.log(s) / s);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

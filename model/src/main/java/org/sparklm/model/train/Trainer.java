@@ -1,0 +1,383 @@
+package org.sparklm.model.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.sparklm.model.data.ShardCursor;
+import org.sparklm.model.data.TokenRows;
+import org.sparklm.model.gpt.Gpt;
+import org.sparklm.model.optim.AdamW;
+import org.sparklm.model.optim.LrSchedule;
+
+/**
+ * The training loop's step, written out rather than DJL's EasyTrain (which has no gradient
+ * accumulation to a token budget, no global-norm clipping, no spike skipping and no resumable
+ * state). One {@link #step()} is one optimizer update:
+ *
+ * <ol>
+ *   <li>{@code accumulation} micro-batches, each a forward and backward pass in its own
+ *       {@link GradientCollector}; torch adds the gradients up on the parameters;</li>
+ *   <li>the global gradient norm and the mean loss come back to the host in one copy (the only
+ *       device-to-host sync of the step);</li>
+ *   <li>a NaN/inf loss or gradient, or a loss spike, skips the update and says why;</li>
+ *   <li>otherwise AdamW updates with the gradient scaled once for clipping (and, in fp16, for
+ *       undoing the loss scale);</li>
+ *   <li>the gradients are zeroed and every array the step made is freed with its manager.</li>
+ * </ol>
+ *
+ * <p>Data parallelism splits this into {@link #computeGradients()}, the flat-buffer views
+ * {@link #readGradients}/{@link #writeGradients}, and {@link #applyGradients}.
+ */
+public final class Trainer implements AutoCloseable {
+  /** Loss-scale growth: double after this many finite fp16 steps (PyTorch's GradScaler default). */
+  static final int SCALE_GROWTH_INTERVAL = 2000;
+  /** Losses kept for spike detection; the first {@code SPIKE_WARMUP} steps are never called spikes. */
+  static final int SPIKE_WINDOW = 50;
+  static final int SPIKE_WARMUP = 20;
+
+  private final Gpt model;
+  private final TrainConfig config;
+  private final TokenSource source;
+  private final int accumulation;
+  private final LrSchedule schedule;
+  private final AdamW optimizer;
+  private final boolean fp16;
+  private final double peakFlops;
+  private TokenRows rows;
+  private long step;
+  private double lossScale;
+  private long goodSteps;
+  private int consecutiveSkips;
+  private final ArrayDeque<Double> recentLosses = new ArrayDeque<>();
+  private final int[] rowBuf;
+  private final long[] inBuf;
+  private final long[] outBuf;
+
+  private Trainer(Builder b) throws IOException {
+    this.model = b.model;
+    this.config = b.config;
+    this.source = b.source;
+    int seqLen = model.config().seqLen();
+    model.config().checkFits(source.seqLen(), source.vocabSize());
+    this.accumulation = config.accumulation(seqLen);
+    this.schedule = config.schedule();
+    if (config.threads() > 0) {
+      JniUtils.setNumThreads(config.threads());
+    }
+    this.fp16 = "fp16".equals(config.precision());
+    if (fp16 && !model.device().isGpu()) {
+      throw new org.sparklm.model.config.InvalidValueException("precision",
+          "fp16 needs a GPU (the model is on " + model.device() + "): use precision=fp32 on CPU");
+    }
+    model.setComputeType(fp16 ? DataType.FLOAT16 : DataType.FLOAT32);
+    this.optimizer = new AdamW(model.parameters(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+    this.peakFlops = b.peakFlops;
+    this.lossScale = fp16 ? 65536.0 : 1.0;
+    TrainState s = b.state;
+    ShardCursor cursor = ShardCursor.START;
+    if (s != null) {
+      this.step = s.step();
+      this.lossScale = s.lossScale();
+      this.goodSteps = s.goodSteps();
+      s.recentLosses().forEach(recentLosses::addLast);
+      optimizer.load(s.firstMoments(), s.secondMoments(), s.adamStep());
+      cursor = s.cursor();
+    }
+    this.rows = source.open(cursor);
+    this.rowBuf = new int[source.seqLen() + 1];
+    this.inBuf = new long[config.microBatch() * seqLen];
+    this.outBuf = new long[config.microBatch() * seqLen];
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** DJL-style builder: {@code set…} required, {@code opt…} optional. */
+  public static final class Builder {
+    private Gpt model;
+    private TrainConfig config;
+    private TokenSource source;
+    private TrainState state;
+    private double peakFlops = Double.NaN;
+
+    public Builder setModel(Gpt v) {
+      this.model = v;
+      return this;
+    }
+
+    public Builder setConfig(TrainConfig v) {
+      this.config = v;
+      return this;
+    }
+
+    public Builder setData(TokenSource v) {
+      this.source = v;
+      return this;
+    }
+
+    /** Resume from a checkpoint's state (the model must already hold the checkpoint's weights). */
+    public Builder optState(TrainState v) {
+      this.state = v;
+      return this;
+    }
+
+    /** The device's measured peak FLOP/s, for MFU; without it MFU is reported as NaN. */
+    public Builder optPeakFlops(double v) {
+      this.peakFlops = v;
+      return this;
+    }
+
+    public Trainer build() throws IOException {
+      if (model == null || config == null || source == null) {
+        throw new IllegalStateException("setModel, setConfig and setData are required");
+      }
+      return new Trainer(this);
+    }
+  }
+
+  /** What one step did; what the progress line and the metrics table show. {@code step} counts from 1. */
+  public record StepResult(long step, double loss, double lr, double gradNorm, long tokens, double stepMs,
+                           double tokensPerSec, double mfu, boolean skipped, String skipReason, double lossScale) {
+    public String progressLine(long maxSteps) {
+      String s = String.format("step %d/%d | loss %.4f | lr %.2e | grad norm %.3f | %.0f tok/s | %.1f ms | MFU %s",
+          step, maxSteps, loss, lr, gradNorm, tokensPerSec, stepMs, Double.isNaN(mfu) ? "n/a" : String.format("%.1f%%", 100 * mfu));
+      if (lossScale != 1.0) {
+        s += String.format(" | loss scale %.0f", lossScale);
+      }
+      return skipped ? s + " | SKIPPED: " + skipReason : s;
+    }
+  }
+
+  /** The loss and tokens of one step's accumulated gradients (still on the parameters). */
+  public record Gradients(double loss, double gradNorm, long tokens) {}
+
+  /** One optimizer step: gradients over {@code accumulation} micro-batches, checks, update. */
+  public StepResult step() throws IOException {
+    long t0 = System.nanoTime();
+    double lr = schedule.lr(step);
+    try (NDManager scope = model.manager().newSubManager()) {
+      Gradients g = computeGradients(scope);
+      String skip = skipReason(g);
+      if (skip == null) {
+        applyGradients(g, lr, scope);
+      } else {
+        skip(skip);
+      }
+      double ms = (System.nanoTime() - t0) / 1e6;
+      double tps = g.tokens() / (ms / 1000);
+      double mfu = model.config().flopsPerToken() * tps / peakFlops;
+      StepResult r = new StepResult(step + 1, g.loss(), lr, g.gradNorm(), g.tokens(), ms, tps, mfu, skip != null, skip, lossScale);
+      step++;
+      return r;
+    }
+  }
+
+  /**
+   * Forward and backward over one step's micro-batches; the gradients are left summed on the
+   * parameters (divided by {@code accumulation}, times the loss scale). Arrays made are freed
+   * with {@code scope}.
+   */
+  public Gradients computeGradients(NDManager scope) throws IOException {
+    if (model.config().dropout() > 0) {
+      // Dropout's randomness is a function of (seed, step): a resumed run draws the same masks.
+      Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));
+    }
+    NDArray lossSum = null;
+    int seqLen = model.config().seqLen();
+    Shape shape = new Shape(config.microBatch(), seqLen);
+    for (int a = 0; a < accumulation; a++) {
+      for (int r = 0; r < config.microBatch(); r++) {
+        rows.next(rowBuf);
+        for (int j = 0; j < seqLen; j++) {
+          inBuf[r * seqLen + j] = rowBuf[j];
+          outBuf[r * seqLen + j] = rowBuf[j + 1];
+        }
+      }
+      NDArray x = scope.create(inBuf, shape);   // the scope is on the model's device
+      NDArray y = scope.create(outBuf, shape);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray loss = model.loss(x, y, true);
+        gc.backward(loss.mul(lossScale / accumulation));
+        NDArray l = loss.stopGradient();
+        lossSum = lossSum == null ? l : lossSum.add(l);
+      }
+    }
+    NDArray sumSq = null;
+    for (NDArray p : model.parameters().values()) {
+      NDArray sq = gradient(p, scope).square().sum();
+      sumSq = sumSq == null ? sq : sumSq.add(sq);
+    }
+    // the step's one device-to-host copy: mean loss and squared gradient norm together
+    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), sumSq)).toType(DataType.FLOAT32, false)
+        .toDevice(ai.djl.Device.cpu(), false).toFloatArray();
+    double norm = Math.sqrt(host[1]) / lossScale;
+    return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * seqLen);
+  }
+
+  /** Why this step's update must not happen, or null. */
+  private String skipReason(Gradients g) {
+    if (!Double.isFinite(g.loss())) {
+      return "loss is " + g.loss();
+    }
+    if (!Double.isFinite(g.gradNorm())) {
+      return fp16 ? "gradient overflow in fp16 (norm " + g.gradNorm() + "): loss scale " + lossScale + " -> " + lossScale / 2
+          : "gradient norm is " + g.gradNorm();
+    }
+    if (config.spikeFactor() > 0 && recentLosses.size() >= SPIKE_WARMUP) {
+      double avg = recentLosses.stream().mapToDouble(Double::doubleValue).average().orElse(g.loss());
+      if (g.loss() > config.spikeFactor() * avg) {
+        return String.format("loss spike: %.4f > %.1f x recent average %.4f", g.loss(), config.spikeFactor(), avg);
+      }
+    }
+    return null;
+  }
+
+  private void skip(String reason) {
+    zeroGradients();
+    consecutiveSkips++;
+    if (fp16 && reason.startsWith("gradient overflow")) {
+      lossScale = Math.max(1.0, lossScale / 2);
+      goodSteps = 0;
+    }
+    System.err.println("train: step " + (step + 1) + " skipped: " + reason);
+    if (consecutiveSkips >= config.maxConsecutiveSkips()) {
+      throw new TrainingDivergedException("training stopped at step " + (step + 1) + ": " + consecutiveSkips
+          + " steps in a row were skipped (last: " + reason + "); lower train.lr or raise train.warmup_steps, "
+          + "then resume from the last checkpoint");
+    }
+  }
+
+  /**
+   * The AdamW update from the gradients on the parameters, clipped to the global norm
+   * {@code grad_clip}; then the gradients are zeroed.
+   */
+  public void applyGradients(Gradients g, double lr, NDManager scope) {
+    double clip = config.gradClip() > 0 && g.gradNorm() > config.gradClip() ? config.gradClip() / g.gradNorm() : 1.0;
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+      grads.put(e.getKey(), gradient(e.getValue(), scope));
+    }
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
+    try {
+      optimizer.update(model.parameters(), grads, lr, clip / lossScale, scope);
+    } finally {
+      JniUtils.setGradMode(was);
+    }
+    zeroGradients();
+    consecutiveSkips = 0;
+    recentLosses.addLast(g.loss());
+    if (recentLosses.size() > SPIKE_WINDOW) {
+      recentLosses.removeFirst();
+    }
+    if (fp16 && ++goodSteps % SCALE_GROWTH_INTERVAL == 0) {
+      lossScale *= 2;
+    }
+  }
+
+  /** A parameter's gradient as an array owned by {@code scope} (the wrapper only; the data stays). */
+  private static NDArray gradient(NDArray p, NDManager scope) {
+    NDArray g = p.getGradient();
+    g.attach(scope);
+    return g;
+  }
+
+  /** Zeroes every gradient in place (torch's zero_ on .grad): never set(float[]) on a gradient. */
+  public void zeroGradients() {
+    for (NDArray p : model.parameters().values()) {
+      JniUtils.zeroGrad((PtNDArray) p);
+    }
+  }
+
+  /** Total number of gradient values: the length of the flat buffers below. */
+  public long gradientSize() {
+    long n = 0;
+    for (NDArray p : model.parameters().values()) {
+      n += p.size();
+    }
+    return n;
+  }
+
+  /** Copies all gradients, in layout order, into {@code dst} (CPU models; for all-reduce). */
+  public void readGradients(FloatBuffer dst) {
+    try (NDManager scope = model.manager().newSubManager()) {
+      for (NDArray p : model.parameters().values()) {
+        dst.put(gradient(p, scope).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
+      }
+    }
+  }
+
+  /**
+   * Replaces all gradients with {@code src} (layout order), e.g. the all-reduced mean. Writes
+   * through {@code set(NDIndex, NDArray)}, the write path that is safe on gradient arrays.
+   */
+  public void writeGradients(FloatBuffer src) {
+    try (NDManager scope = model.manager().newSubManager()) {
+      for (NDArray p : model.parameters().values()) {
+        float[] part = new float[Math.toIntExact(p.size())];
+        src.get(part);
+        NDArray g = gradient(p, scope);
+        g.set(new NDIndex("..."), scope.create(part, p.getShape()).toDevice(p.getDevice(), false));
+      }
+    }
+  }
+
+  /** The learning rate of the next step. */
+  public double nextLr() {
+    return schedule.lr(step);
+  }
+
+  /** Steps done (the next step's index). */
+  public long stepsDone() {
+    return step;
+  }
+
+  public int accumulation() {
+    return accumulation;
+  }
+
+  public Gpt model() {
+    return model;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  /** Everything besides the weights that a resumed run needs to continue bit-identically. */
+  public TrainState state() {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    Map<String, float[]> v = new LinkedHashMap<>();
+    optimizer.firstMoments().forEach((k, a) -> m.put(k, a.toFloatArray()));
+    optimizer.secondMoments().forEach((k, a) -> v.put(k, a.toFloatArray()));
+    return new TrainState(step, rows.cursor(), lossScale, goodSteps, java.util.List.copyOf(recentLosses),
+        optimizer.step(), m, v);
+  }
+
+  @Override
+  public void close() throws IOException {
+    rows.close();
+  }
+
+  /** Too many steps in a row were skipped: the run has diverged. */
+  public static final class TrainingDivergedException extends RuntimeException {
+    public TrainingDivergedException(String message) {
+      super(message);
+    }
+  }
+}
