@@ -12,11 +12,11 @@ import org.sparklm.model.train.TrainConfig;
  * table out. {@code model} is the network's shape, {@code loop} the optimizer and schedule.
  */
 public record TrainJobConfig(
-    @JsonPropertyDescription("Training data: token shards (input_format=shards) or text files/folders/globs read as bytes (input_format=text); --input")
+    @JsonPropertyDescription("Training data: token shards (input_format=shards), text files/folders/globs (text) or documents tables (documents); --input")
     List<String> input,
     @JsonPropertyDescription("Output folder: checkpoints/ and train_metrics/ are written under it; an existing run there is resumed; --output")
     String output,
-    @JsonPropertyDescription("shards (the tokenize job's Parquet rows) or text (each byte one token, vocab 256: runs with no tokenizer)")
+    @JsonPropertyDescription("shards (the tokenize job's Parquet rows), text (files read as bytes, each byte one token, vocab 256) or documents (a table with a text column, e.g. ingest's documents, as bytes)")
     String inputFormat,
     @JsonPropertyDescription("text input: the last fraction of the bytes held out for the validation loss")
     double validationFraction,
@@ -31,7 +31,7 @@ public record TrainJobConfig(
     @JsonPropertyDescription("Optimizer, schedule, batch and checkpointing")
     TrainConfig loop) {
 
-  public static final List<String> FORMATS = List.of("shards", "text");
+  public static final List<String> FORMATS = List.of("shards", "text", "documents");
 
   // text by default until the shard reader lands: the job then runs on any text with no tokenizer.
   // validation_fraction 0.05: enough held-out bytes of a small corpus for a stable loss.

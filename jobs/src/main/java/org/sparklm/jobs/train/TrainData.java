@@ -7,6 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.JobException;
 import org.sparklm.jobs.config.TrainJobConfig;
@@ -24,9 +27,11 @@ final class TrainData {
   record Sources(TokenSource train, TokenSource validation, double unigramCrossEntropy, long trainTokens, long heldOutTokens,
                  String tokenizerHash) {}
 
-  static Sources open(TrainJobConfig cfg, Configuration conf) {
+  static Sources open(SparkSession spark, TrainJobConfig cfg) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
     return switch (cfg.inputFormat()) {
       case "text" -> text(cfg, conf);
+      case "documents" -> documents(spark, cfg);
       case "shards" -> throw new JobException("train: input_format=shards needs the token-shard reader of the tokenize "
           + "stage, which is not in this build yet; use --set train.input_format=text to train on text as bytes");
       default -> throw new JobException("train: unknown input_format '" + cfg.inputFormat() + "'");
@@ -50,7 +55,43 @@ final class TrainData {
         throw new JobException("train: cannot read input file " + f + ": " + e.getMessage(), e);
       }
     }
-    byte[] bytes = all.toByteArray();
+    return bytes(cfg, all.toByteArray(), files.size() + " text file(s)");
+  }
+
+  /**
+   * A documents table (e.g. the ingest job's {@code documents}): the {@code text} column of every
+   * row, ordered by {@code doc_id} when there is one, as UTF-8 bytes joined by blank lines. The
+   * text is collected on the driver: meant for corpora that fit in its memory (the demo's).
+   */
+  static Sources documents(SparkSession spark, TrainJobConfig cfg) {
+    if (cfg.input().isEmpty()) {
+      throw new JobException("train: no input given: pass --input DOCUMENTS_TABLE (a folder of Parquet with a text column)");
+    }
+    Dataset<Row> docs;
+    try {
+      docs = spark.read().parquet(cfg.input().toArray(String[]::new));
+    } catch (RuntimeException e) {
+      throw new JobException("train: cannot read documents table " + cfg.input() + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+    }
+    if (!List.of(docs.columns()).contains("text")) {
+      throw new JobException("train: input " + cfg.input() + " has no 'text' column (columns: " + List.of(docs.columns()) + ")");
+    }
+    Dataset<Row> text = List.of(docs.columns()).contains("doc_id") ? docs.orderBy("doc_id").select("text") : docs.select("text");
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    long n = 0;
+    for (Row r : text.collectAsList()) { // one job (toLocalIterator would run one per shuffle partition)
+      if (!r.isNullAt(0)) {
+        all.writeBytes(r.getString(0).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        all.write('\n');
+        all.write('\n');
+        n++;
+      }
+    }
+    return bytes(cfg, all.toByteArray(), n + " documents");
+  }
+
+  private static Sources bytes(TrainJobConfig cfg, byte[] bytes, String what) {
     int seqLen = cfg.model().seqLen();
     int held = (int) (bytes.length * cfg.validationFraction());
     if (bytes.length - held < 2L * (seqLen + 1) || held < seqLen + 1) {
@@ -65,7 +106,7 @@ final class TrainData {
     int[] train = Arrays.copyOf(ids, ids.length - held);
     int[] val = Arrays.copyOfRange(ids, ids.length - held, ids.length);
     long seed = cfg.loop().seed();
-    String desc = files.size() + " text file(s), " + train.length + " training bytes";
+    String desc = what + ", " + train.length + " training bytes";
     return new Sources(ArrayTokenRows.source(train, seqLen, 256, seed, desc),
         ArrayTokenRows.source(val, seqLen, 256, seed, "held-out bytes"), unigramCrossEntropy(train, val),
         train.length, val.length, "bytes");

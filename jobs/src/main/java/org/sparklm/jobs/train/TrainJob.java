@@ -41,7 +41,7 @@ public final class TrainJob {
   public static Result run(SparkSession spark, TrainJobConfig cfg, PrintStream log) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path out = HadoopPaths.qualify(cfg.output(), conf);
-    TrainData.Sources data = TrainData.open(cfg, conf);
+    TrainData.Sources data = TrainData.open(spark, cfg);
     log.printf("train: %,d training tokens, %,d held out; held-out unigram cross-entropy %.4f nats/token%n",
         data.trainTokens(), data.heldOutTokens(), data.unigramCrossEntropy());
     TrainRun.Summary s;

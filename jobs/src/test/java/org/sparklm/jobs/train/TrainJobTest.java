@@ -63,6 +63,29 @@ class TrainJobTest {
   }
 
   @Test
+  void trainsOnADocumentsTable() throws Exception {
+    String text = new String(TrainJobTest.class.getResourceAsStream("/text/brown-head.txt").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+    String[] paragraphs = text.split("\n\n");
+    for (int i = 0; i < paragraphs.length; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(String.format("d%04d", i), paragraphs[i]));
+    }
+    rows.add(org.apache.spark.sql.RowFactory.create("null-text", null));
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("doc_id", "string").add("text", "string");
+    Path docs = tmp.resolve("documents");
+    spark.createDataFrame(rows, schema).write().parquet(docs.toString());
+    TrainJobConfig cfg = config(docs, tmp.resolve("run"), 5);
+    cfg = new TrainJobConfig(cfg.input(), cfg.output(), "documents", cfg.validationFraction(), cfg.validationBatches(),
+        1, "docs", cfg.model(), cfg.loop());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainJob.Result r = TrainJob.run(spark, cfg, new PrintStream(log, true));
+    assertEquals(5, r.metricRows());
+    assertTrue(log.toString().contains(paragraphs.length + " documents"), log.toString());
+  }
+
+  @Test
   void tooLittleTextSaysWhatToChange() throws Exception {
     Path input = Files.writeString(tmp.resolve("short.txt"), "far too short");
     JobException e = org.junit.jupiter.api.Assertions.assertThrows(JobException.class,

@@ -21,7 +21,8 @@ import org.apache.parquet.schema.MessageTypeParser;
  * written as one file per checkpoint interval ({@code part-<first>-<last>.parquet}, written under
  * a hidden name and renamed), so the table holds exactly the steps that a checkpoint covers: a
  * run killed between checkpoints redoes those steps on resume and never writes them twice.
- * Spark reads it with {@code spark.read.parquet(".../train_metrics")}.
+ * Spark reads it with {@code spark.read.parquet(".../train_metrics")}. {@code val_loss} is set on
+ * the steps where the held-out loss was measured (checkpoint steps), null elsewhere.
  */
 public final class MetricsTable {
   public static final MessageType SCHEMA = MessageTypeParser.parseMessageType("""
@@ -39,6 +40,7 @@ public final class MetricsTable {
         optional binary skip_reason (STRING);
         required double loss_scale;
         required int64 time (TIMESTAMP(MILLIS,true));
+        optional double val_loss;
       }""");
 
   private final Path dir;
@@ -73,6 +75,13 @@ public final class MetricsTable {
       first = r.step();
     }
     last = r.step();
+  }
+
+  /** Records the held-out loss measured after the latest step (on checkpoint steps). */
+  public void setValidationLoss(double loss) {
+    if (!pending.isEmpty() && !Double.isNaN(loss)) {
+      pending.get(pending.size() - 1).append("val_loss", loss);
+    }
   }
 
   /** Writes the buffered rows as one Parquet file; call right after a checkpoint is committed. */

@@ -93,6 +93,7 @@ public final class TrainRun {
           if (s.validation() != null) {
             valLoss = validationLoss(gpt, s.validation(), s.train().microBatch(), s.validationBatches());
             s.log().printf(Locale.ROOT, "train: step %d validation loss %.4f (%d batches)%n", done, valLoss, s.validationBatches());
+            metrics.setValidationLoss(valLoss);
           }
           lastCheckpoint = Checkpoint.save(ckDir, gpt, t.state(), s.train(), s.tokenizerHash(), t.nextLr(), s.conf());
           metrics.flush();
