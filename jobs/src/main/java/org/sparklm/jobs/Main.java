@@ -9,6 +9,10 @@ import org.sparklm.jobs.config.SparklmConfig;
 import org.sparklm.jobs.demo.DemoCommand;
 import org.sparklm.jobs.ingest.IngestCommand;
 import org.sparklm.jobs.sql.SqlCommand;
+import org.sparklm.jobs.tokenize.TokenizeCommand;
+import org.sparklm.jobs.tokenize.TokenizerBenchCommand;
+import org.sparklm.jobs.tokenize.TokenizerCheckCommand;
+import org.sparklm.jobs.tokenize.TrainTokenizerCommand;
 import org.sparklm.model.config.ConfigException;
 import org.sparklm.model.config.ConfigHelp;
 import picocli.CommandLine;
@@ -27,6 +31,7 @@ import picocli.CommandLine.Command;
     footer = {"", "Run 'sparklm <command> --help' for a command's options and settings with their defaults.",
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
     subcommands = {IngestCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
+        TrainTokenizerCommand.class, TokenizeCommand.class, TokenizerCheckCommand.class, TokenizerBenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}

@@ -41,7 +41,7 @@ public abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SparklmConfig config = config();
-    SparkSession spark = Sessions.create(config.spark(), common.master());
+    SparkSession spark = Sessions.create(config.spark(), common.master(), config.tokenizer().path());
     try {
       return run(spark, config);
     } finally {

@@ -15,6 +15,11 @@ public final class Sessions {
    * the system properties); {@code spark.master} in the config.
    */
   public static SparkSession create(SparkSettings settings, String masterOverride) {
+    return create(settings, masterOverride, null);
+  }
+
+  /** As above, with the SQL tokenizer functions using the tokenizer at {@code tokenizerPath}. */
+  public static SparkSession create(SparkSettings settings, String masterOverride, String tokenizerPath) {
     SparkConf submitted = new SparkConf(); // reads the spark.* system properties spark-submit sets
     SparkSession.Builder b = SparkSession.builder();
     if (!submitted.contains("spark.app.name")) {
@@ -29,7 +34,7 @@ public final class Sessions {
       b.config(e.getKey(), e.getValue());
     }
     SparkSession spark = b.getOrCreate();
-    SparklmUdfs.registerAll(spark);
+    SparklmUdfs.registerAll(spark, tokenizerPath);
     return spark;
   }
 }

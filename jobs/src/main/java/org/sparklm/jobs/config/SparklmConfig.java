@@ -13,32 +13,51 @@ public record SparklmConfig(
     SparkSettings spark,
     StorageSettings storage,
     IngestConfig ingest,
-    DemoConfig demo) {
+    DemoConfig demo,
+    TokenizerSettings tokenizer,
+    TrainTokenizerConfig trainTokenizer,
+    TokenizeConfig tokenize) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS,
+      TokenizerSettings.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
     Check.notNull("storage", storage);
     Check.notNull("ingest", ingest);
     Check.notNull("demo", demo);
+    Check.notNull("tokenizer", tokenizer);
+    Check.notNull("train_tokenizer", trainTokenizer);
+    Check.notNull("tokenize", tokenize);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, ingest, demo);
+    return new SparklmConfig(v, storage, ingest, demo, tokenizer, trainTokenizer, tokenize);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, ingest, demo);
+    return new SparklmConfig(spark, v, ingest, demo, tokenizer, trainTokenizer, tokenize);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, v, demo);
+    return new SparklmConfig(spark, storage, v, demo, tokenizer, trainTokenizer, tokenize);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, ingest, v);
+    return new SparklmConfig(spark, storage, ingest, v, tokenizer, trainTokenizer, tokenize);
+  }
+
+  public SparklmConfig withTokenizer(TokenizerSettings v) {
+    return new SparklmConfig(spark, storage, ingest, demo, v, trainTokenizer, tokenize);
+  }
+
+  public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
+    return new SparklmConfig(spark, storage, ingest, demo, tokenizer, v, tokenize);
+  }
+
+  public SparklmConfig withTokenize(TokenizeConfig v) {
+    return new SparklmConfig(spark, storage, ingest, demo, tokenizer, trainTokenizer, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

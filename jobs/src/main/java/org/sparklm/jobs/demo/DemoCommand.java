@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 public final class DemoCommand extends SparkCommand {
 
   /** The stages, in pipeline order; each later issue appends its own. */
-  static List<DemoStage> stages() {
-    return List.of(new IngestStage());
+  public static List<DemoStage> stages() {
+    return List.of(new IngestStage(), new org.sparklm.jobs.tokenize.TrainTokenizerStage(),
+        new org.sparklm.jobs.tokenize.TokenizeStage());
   }
 
   @Override
