@@ -24,13 +24,16 @@ public record TrainTokenizerConfig(
     @JsonPropertyDescription("Pre-tokens longer than this many bytes are left out of training (runs of symbols, base64); they still encode")
     int maxPretokenBytes,
     @JsonPropertyDescription("Most distinct pre-tokens brought to the driver for the merge loop; the most frequent are kept")
-    int maxDistinctPretokens) {
+    int maxDistinctPretokens,
+    @JsonPropertyDescription("Train only on the documents tokenize puts in train/ (by doc_id hash and tokenize.val_fraction, "
+        + "tokenize.heldout_fraction), so bytes/token on val and heldout is measured on text the tokenizer never saw")
+    boolean trainSplitOnly) {
 
   // 32768: GPT-2-small-sized models train well with 32k-50k ids (Llama 2 uses 32000); 2^15 keeps
   // the padded size a power of two. min_pair_count 2: a pair seen once teaches nothing (HF's default
   // min_frequency is 0, but such merges only memorise). 4M distinct pre-tokens is ~1 GB on the driver.
   public static final TrainTokenizerConfig DEFAULTS = new TrainTokenizerConfig(List.of(), "work/tokenizer", 32768,
-      List.of("<|endoftext|>"), 1.0, 42L, 2L, 128, 4_000_000);
+      List.of("<|endoftext|>"), 1.0, 42L, 2L, 128, 4_000_000, true);
 
   public TrainTokenizerConfig {
     input = Check.list(input);
@@ -47,14 +50,14 @@ public record TrainTokenizerConfig(
   }
 
   public TrainTokenizerConfig withInput(List<String> v) {
-    return new TrainTokenizerConfig(v, output, vocabSize, specialTokens, sampleFraction, seed, minPairCount, maxPretokenBytes, maxDistinctPretokens);
+    return new TrainTokenizerConfig(v, output, vocabSize, specialTokens, sampleFraction, seed, minPairCount, maxPretokenBytes, maxDistinctPretokens, trainSplitOnly);
   }
 
   public TrainTokenizerConfig withOutput(String v) {
-    return new TrainTokenizerConfig(input, v, vocabSize, specialTokens, sampleFraction, seed, minPairCount, maxPretokenBytes, maxDistinctPretokens);
+    return new TrainTokenizerConfig(input, v, vocabSize, specialTokens, sampleFraction, seed, minPairCount, maxPretokenBytes, maxDistinctPretokens, trainSplitOnly);
   }
 
   public TrainTokenizerConfig withVocabSize(int v) {
-    return new TrainTokenizerConfig(input, output, v, specialTokens, sampleFraction, seed, minPairCount, maxPretokenBytes, maxDistinctPretokens);
+    return new TrainTokenizerConfig(input, output, v, specialTokens, sampleFraction, seed, minPairCount, maxPretokenBytes, maxDistinctPretokens, trainSplitOnly);
   }
 }

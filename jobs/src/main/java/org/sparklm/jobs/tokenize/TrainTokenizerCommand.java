@@ -38,12 +38,13 @@ public final class TrainTokenizerCommand extends SparkCommand {
 
   @Override
   public List<String> settingsSections() {
-    return List.of("train_tokenizer", "spark");
+    return List.of("train_tokenizer", "tokenize", "spark");
   }
 
   @Override
   protected int run(SparkSession spark, SparklmConfig config) {
-    report(TrainTokenizerJob.run(spark, config.trainTokenizer()), out());
+    report(TrainTokenizerJob.run(spark, config.trainTokenizer(), config.tokenize().valFraction(),
+        config.tokenize().heldoutFraction()), out());
     return 0;
   }
 

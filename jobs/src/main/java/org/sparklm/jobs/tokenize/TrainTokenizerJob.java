@@ -54,9 +54,17 @@ public final class TrainTokenizerJob {
     Main.exit(Main.run(prepend("train-tokenizer", args)));
   }
 
-  public static Result run(SparkSession spark, TrainTokenizerConfig cfg) {
+  /**
+   * Trains on {@code cfg.input()}; with {@code train_split_only}, on the documents that tokenize
+   * with these split fractions puts in train/.
+   */
+  public static Result run(SparkSession spark, TrainTokenizerConfig cfg, double valFraction, double heldoutFraction) {
     List<String> tables = new ArrayList<>();
     Dataset<Row> docs = DocumentsInput.read(spark, cfg.input(), "train-tokenizer", tables);
+    if (cfg.trainSplitOnly() && valFraction + heldoutFraction > 0) {
+      docs = docs.filter((org.apache.spark.api.java.function.FilterFunction<Row>) r ->
+          DocSplit.of(DocSplit.hash(r.isNullAt(0) ? "" : r.getString(0)), valFraction, heldoutFraction) == DocSplit.TRAIN);
+    }
     if (cfg.sampleFraction() < 1.0) {
       docs = docs.sample(false, cfg.sampleFraction(), cfg.seed());
     }

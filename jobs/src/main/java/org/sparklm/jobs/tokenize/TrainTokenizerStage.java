@@ -26,7 +26,8 @@ public final class TrainTokenizerStage implements DemoStage {
   public void run(Context ctx) {
     String docs = documentsBefore(ctx, name());
     TrainTokenizerJob.Result r = TrainTokenizerJob.run(ctx.spark(), ctx.config().trainTokenizer()
-        .withInput(java.util.List.of(docs)).withOutput(ctx.dir(name())).withVocabSize(DEMO_VOCAB));
+        .withInput(java.util.List.of(docs)).withOutput(ctx.dir(name())).withVocabSize(DEMO_VOCAB),
+        TokenizeStage.DEMO_VAL, TokenizeStage.DEMO_HELDOUT);
     TrainTokenizerCommand.report(r, ctx.out());
     ctx.sql("Vocabulary", "SELECT count(*) AS vocab_size, CAST(ceil(count(*) / 64.0) * 64 AS INT) AS padded_for_model, "
         + "count_if(kind = 'merge') AS merges, count_if(kind = 'special') AS special, max(bytes) AS longest_token_bytes "

@@ -14,7 +14,7 @@ class TokenizerConfigsTest {
   void defaults() {
     assertEquals(new TokenizerSettings("work/tokenizer"), TokenizerSettings.DEFAULTS);
     assertEquals(new TrainTokenizerConfig(List.of(), "work/tokenizer", 32768, List.of("<|endoftext|>"), 1.0, 42L, 2L, 128,
-        4_000_000), TrainTokenizerConfig.DEFAULTS);
+        4_000_000, true), TrainTokenizerConfig.DEFAULTS);
     assertEquals(new TokenizeConfig(List.of(), "work/tokens", 1024, 0.01, 0.01, 42L, 64L << 20, 16), TokenizeConfig.DEFAULTS);
     assertEquals(TokenizerSettings.DEFAULTS.path(), TrainTokenizerConfig.DEFAULTS.output(),
         "tokenize must find what train-tokenizer wrote with no setting");

@@ -70,7 +70,7 @@ class TokenizerJobsTest {
     spark.createDataFrame(withUrl, schema).repartition(3).write().parquet(docs + "/documents");
     tokenizerDir = dir.resolve("tokenizer").toString();
     trained = TrainTokenizerJob.run(spark, TrainTokenizerConfig.DEFAULTS.withInput(List.of(docs)).withOutput(tokenizerDir)
-        .withVocabSize(700));
+        .withVocabSize(700), 0.1, 0.1);
   }
 
   @AfterAll
@@ -84,7 +84,6 @@ class TokenizerJobsTest {
     assertEquals(700, tok.vocabSize());
     assertEquals(704, tok.paddedVocabSize());
     assertEquals(699, tok.eotId());
-    assertEquals(texts.size(), trained.documents());
     assertEquals(tok.sha256(), trained.sha256());
     Row v = spark.sql("SELECT count(*), count_if(kind = 'merge'), count_if(kind = 'special'), max(id) FROM parquet.`"
         + tokenizerDir + "/vocab`").first();
@@ -96,8 +95,13 @@ class TokenizerJobsTest {
     assertTrue(info.contains("\"padded_vocab_size\" : 704"), info);
     // same input, same tokenizer
     TrainTokenizerJob.Result again = TrainTokenizerJob.run(spark, TrainTokenizerConfig.DEFAULTS.withInput(List.of(docs))
-        .withOutput(dir.resolve("tokenizer2").toString()).withVocabSize(700));
+        .withOutput(dir.resolve("tokenizer2").toString()).withVocabSize(700), 0.1, 0.1);
     assertEquals(trained.sha256(), again.sha256());
+    // only the documents tokenize puts in train/ (same fractions) were trained on
+    long inTrain = texts.size() - spark.read().parquet(docs + "/documents").collectAsList().stream()
+        .filter(r -> DocSplit.of(DocSplit.hash(r.getString(0)), 0.1, 0.1) != DocSplit.TRAIN).count();
+    assertEquals(inTrain, trained.documents());
+    assertTrue(inTrain < texts.size());
   }
 
   @Test
