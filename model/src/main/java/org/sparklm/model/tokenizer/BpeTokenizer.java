@@ -200,7 +200,7 @@ public final class BpeTokenizer {
         w[m++] = byteToId[text.charAt(i)];
       }
     } else {
-      byte[] bytes = text.substring(a, b).getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = utf8(text, a, b);
       w = s.work(bytes.length);
       for (byte x : bytes) {
         w[m++] = byteToId[x & 0xFF];
@@ -214,6 +214,34 @@ public final class BpeTokenizer {
       s.vals[slot] = Arrays.copyOf(w, m);
     }
     out.addAll(w, 0, m);
+  }
+
+  /**
+   * UTF-8 of {@code text[a, b)}; a lone surrogate (not Unicode, but a Java string can hold one)
+   * becomes U+FFFD, as Rust's lossy conversion makes it, rather than the JDK's '?'.
+   */
+  static byte[] utf8(String text, int a, int b) {
+    String s = text.substring(a, b);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        if (!paired) {
+          StringBuilder sb = new StringBuilder(s.length());
+          for (int k = 0; k < s.length(); k++) {
+            char d = s.charAt(k);
+            if (Character.isHighSurrogate(d) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+              sb.append(d).append(s.charAt(++k));
+            } else {
+              sb.append(Character.isSurrogate(d) ? '\uFFFD' : d);
+            }
+          }
+          return sb.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        i++;
+      }
+    }
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private int rank(int x, int y) {

@@ -79,6 +79,13 @@ class BpeTokenizerTest {
   }
 
   @Test
+  void loneSurrogatesBecomeTheReplacementCharacter() {
+    // not valid Unicode, but Java strings can hold them; the Rust library sees U+FFFD
+    assertEquals("a\uFFFDb \uFFFD\uD83D\uDE00\uFFFD", tok.decode(tok.encode("a\uD800b \uDC00\uD83D\uDE00\uD83D")));
+    assertArrayEquals(tok.encode("x\uFFFD"), tok.encode("x\uDBFF"));
+  }
+
+  @Test
   void emptyTextHasNoIds() {
     assertEquals(0, tok.encode("").length);
     assertEquals("", tok.decode(new int[0]));
