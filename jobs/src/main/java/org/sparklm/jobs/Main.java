@@ -10,6 +10,10 @@ import org.sparklm.jobs.demo.DemoCommand;
 import org.sparklm.jobs.ingest.IngestCommand;
 import org.sparklm.jobs.sql.SqlCommand;
 import org.sparklm.jobs.train.TrainCommand;
+import org.sparklm.jobs.tokenize.TokenizeCommand;
+import org.sparklm.jobs.tokenize.TokenizerBenchCommand;
+import org.sparklm.jobs.tokenize.TokenizerCheckCommand;
+import org.sparklm.jobs.tokenize.TrainTokenizerCommand;
 import org.sparklm.model.config.ConfigException;
 import org.sparklm.model.config.ConfigHelp;
 import picocli.CommandLine;
@@ -27,7 +31,9 @@ import picocli.CommandLine.Command;
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'sparklm <command> --help' for a command's options and settings with their defaults.",
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
-    subcommands = {IngestCommand.class, TrainCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
+    subcommands = {IngestCommand.class, TrainTokenizerCommand.class, TokenizeCommand.class, TrainCommand.class,
+        SqlCommand.class, DemoCommand.class, ConfigCommand.class,
+        TokenizerCheckCommand.class, TokenizerBenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}

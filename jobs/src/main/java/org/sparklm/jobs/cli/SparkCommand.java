@@ -50,7 +50,7 @@ public abstract class SparkCommand implements Callable<Integer> {
     // a session that was already running (an embedding application, a notebook, tests) is
     // reused and left running; one made here is stopped here
     boolean existed = SparkSession.getDefaultSession().isDefined();
-    SparkSession spark = Sessions.create(config.spark(), common.master());
+    SparkSession spark = Sessions.create(config.spark(), common.master(), config.tokenizer().path());
     try {
       return run(spark, config);
     } finally {

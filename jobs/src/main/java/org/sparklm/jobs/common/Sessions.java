@@ -15,10 +15,15 @@ public final class Sessions {
    * the system properties); {@code spark.master} in the config.
    */
   public static SparkSession create(SparkSettings settings, String masterOverride) {
+    return create(settings, masterOverride, null);
+  }
+
+  /** As above, with the SQL tokenizer functions using the tokenizer at {@code tokenizerPath}. */
+  public static SparkSession create(SparkSettings settings, String masterOverride, String tokenizerPath) {
     scala.Option<SparkSession> running = SparkSession.getDefaultSession();
     if (running.isDefined()) {
       // embedded in an application (or a test) that already runs Spark: use its session as is
-      SparklmUdfs.registerAll(running.get());
+      SparklmUdfs.registerAll(running.get(), tokenizerPath);
       return running.get();
     }
     SparkConf submitted = new SparkConf(); // reads the spark.* system properties spark-submit sets
@@ -35,7 +40,7 @@ public final class Sessions {
       b.config(e.getKey(), e.getValue());
     }
     SparkSession spark = b.getOrCreate();
-    SparklmUdfs.registerAll(spark);
+    SparklmUdfs.registerAll(spark, tokenizerPath);
     return spark;
   }
 }

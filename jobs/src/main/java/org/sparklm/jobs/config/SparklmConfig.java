@@ -6,46 +6,64 @@ import org.sparklm.model.config.Check;
 import org.sparklm.model.config.ConfigLoader;
 
 /**
- * The whole configuration: one section per job plus the shared Spark and storage settings. A YAML
- * file under {@code configs/} sets any subset of it; every default is in the sections' DEFAULTS.
+ * The whole configuration: one section per job plus the shared Spark, storage and tokenizer
+ * settings. A YAML file under {@code configs/} sets any subset of it; every default is in the
+ * sections' DEFAULTS.
  */
 public record SparklmConfig(
     SparkSettings spark,
     StorageSettings storage,
+    TokenizerSettings tokenizer,
     IngestConfig ingest,
-    DemoConfig demo,
-    TrainJobConfig train) {
+    TrainTokenizerConfig trainTokenizer,
+    TokenizeConfig tokenize,
+    TrainJobConfig train,
+    DemoConfig demo) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS,
-      TrainJobConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DemoConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
     Check.notNull("storage", storage);
+    Check.notNull("tokenizer", tokenizer);
     Check.notNull("ingest", ingest);
-    Check.notNull("demo", demo);
+    Check.notNull("train_tokenizer", trainTokenizer);
+    Check.notNull("tokenize", tokenize);
     Check.notNull("train", train);
+    Check.notNull("demo", demo);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, ingest, demo, train);
+    return new SparklmConfig(v, storage, tokenizer, ingest, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, ingest, demo, train);
+    return new SparklmConfig(spark, v, tokenizer, ingest, trainTokenizer, tokenize, train, demo);
+  }
+
+  public SparklmConfig withTokenizer(TokenizerSettings v) {
+    return new SparklmConfig(spark, storage, v, ingest, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, v, demo, train);
+    return new SparklmConfig(spark, storage, tokenizer, v, trainTokenizer, tokenize, train, demo);
   }
 
-  public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, ingest, v, train);
+  public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, v, tokenize, train, demo);
+  }
+
+  public SparklmConfig withTokenize(TokenizeConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, trainTokenizer, v, train, demo);
   }
 
   public SparklmConfig withTrain(TrainJobConfig v) {
-    return new SparklmConfig(spark, storage, ingest, demo, v);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, trainTokenizer, tokenize, v, demo);
+  }
+
+  public SparklmConfig withDemo(DemoConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, trainTokenizer, tokenize, train, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

@@ -18,8 +18,9 @@ import picocli.CommandLine.Command;
 public final class DemoCommand extends SparkCommand {
 
   /** The stages, in pipeline order; each later issue appends its own. */
-  static List<DemoStage> stages() {
-    return List.of(new IngestStage(), new TrainStage());
+  public static List<DemoStage> stages() {
+    return List.of(new IngestStage(), new org.sparklm.jobs.tokenize.TrainTokenizerStage(),
+        new org.sparklm.jobs.tokenize.TokenizeStage(), new TrainStage());
   }
 
   /** {@code configs/demo.yaml} of the checkout drives the demo unless {@code --config} says otherwise. */

@@ -13,6 +13,12 @@ public final class SparklmUdfs {
   private SparklmUdfs() {}
 
   public static void registerAll(SparkSession spark) {
+    registerAll(spark, null);
+  }
+
+  /** Also the tokenizer functions, with the tokenizer at {@code tokenizerPath} (setting tokenizer.path). */
+  public static void registerAll(SparkSession spark, String tokenizerPath) {
     spark.udf().register("sparklm_html_text", (UDF1<String, String>) HtmlText::visibleText, DataTypes.StringType);
+    org.sparklm.udfs.tokenize.TokenizeUdfs.register(spark, tokenizerPath);
   }
 }
