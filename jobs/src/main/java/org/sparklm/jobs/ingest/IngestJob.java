@@ -25,6 +25,7 @@ import org.sparklm.jobs.common.HadoopConf;
 import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.Outputs;
 import org.sparklm.jobs.config.IngestConfig;
+import org.sparklm.udfs.extract.MainContent;
 import org.sparklm.udfs.ingest.Reasons;
 import org.sparklm.udfs.ingest.WarcIngest;
 
@@ -78,7 +79,7 @@ public final class IngestJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> files = HadoopPaths.expandFiles(cfg.input(), jsc.hadoopConfiguration(), "ingest");
     HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
-    WarcIngest.Options opts = new WarcIngest.Options(cfg.maxRecordBytes(), cfg.maxInvalidByteFraction(), cfg.contentTypes());
+    WarcIngest.Options opts = options(cfg);
 
     JavaRDD<Row> items = jsc.parallelize(files, Math.max(1, files.size()))
         .flatMap(file -> readFile(file, conf, opts).iterator());
@@ -102,10 +103,17 @@ public final class IngestJob {
     }
   }
 
+  /** The reader options a config stands for. */
+  public static WarcIngest.Options options(IngestConfig cfg) {
+    return new WarcIngest.Options(cfg.maxRecordBytes(), cfg.maxInvalidByteFraction(), cfg.contentTypes(),
+        cfg.extractor().equals("visible_text") ? WarcIngest.Extractor.VISIBLE_TEXT : WarcIngest.Extractor.MAIN_CONTENT,
+        new MainContent.Limits(cfg.maxExtractChars(), cfg.maxExtractMillis()));
+  }
+
   /** Reasons that mean something could not be read, as opposed to a record filtered by the settings. */
   public static final List<String> PROBLEMS = List.of(
       Reasons.NOT_WARC, Reasons.TRUNCATED, Reasons.CORRUPT_RECORD, Reasons.READ_ERROR, Reasons.INVALID_ENCODING,
-      Reasons.MALFORMED_HTTP, Reasons.BAD_CONTENT_ENCODING);
+      Reasons.MALFORMED_HTTP, Reasons.BAD_CONTENT_ENCODING, Reasons.EXTRACT_LIMIT, Reasons.BAD_LINE);
 
   static List<Row> readFile(String file, HadoopConf conf, WarcIngest.Options opts) {
     List<Row> rows = new ArrayList<>();

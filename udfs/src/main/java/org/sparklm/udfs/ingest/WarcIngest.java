@@ -23,6 +23,7 @@ import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
 import org.sparklm.udfs.text.Charsets;
+import org.sparklm.udfs.extract.MainContent;
 import org.sparklm.udfs.text.HtmlText;
 
 /**
@@ -35,9 +36,23 @@ import org.sparklm.udfs.text.HtmlText;
 public final class WarcIngest {
   private WarcIngest() {}
 
-  /** What to keep. */
-  public record Options(long maxRecordBytes, double maxInvalidByteFraction, List<String> contentTypes)
-      implements java.io.Serializable {}
+  /** What to keep, and how to turn HTML into text. */
+  public record Options(long maxRecordBytes, double maxInvalidByteFraction, List<String> contentTypes,
+                        Extractor extractor, MainContent.Limits extractLimits)
+      implements java.io.Serializable {
+    /** The main-content extractor with its default limits. */
+    public Options(long maxRecordBytes, double maxInvalidByteFraction, List<String> contentTypes) {
+      this(maxRecordBytes, maxInvalidByteFraction, contentTypes, Extractor.MAIN_CONTENT, MainContent.Limits.DEFAULTS);
+    }
+  }
+
+  /** How HTML becomes a document's text. */
+  public enum Extractor {
+    /** {@link MainContent}: the article without navigation, headers, footers and link farms. */
+    MAIN_CONTENT,
+    /** {@link HtmlText}: every visible text node of the page. */
+    VISIBLE_TEXT
+  }
 
   /** One output row: a document or a reject. */
   public sealed interface Item permits Doc, Reject {}
@@ -151,9 +166,20 @@ public final class WarcIngest {
     String title = null;
     String text = d.text();
     if (!base.equals("text/plain")) {
-      HtmlText.Page page = HtmlText.extract(text, url);
-      title = page.title().isEmpty() ? null : page.title();
-      text = page.text();
+      if (opts.extractor() == Extractor.VISIBLE_TEXT) {
+        HtmlText.Page page = HtmlText.extract(text, url);
+        title = page.title().isEmpty() ? null : page.title();
+        text = page.text();
+      } else {
+        MainContent.Page page;
+        try {
+          page = MainContent.extract(text, url, opts.extractLimits());
+        } catch (MainContent.LimitException e) {
+          return new Reject(file, offset, url, Reasons.EXTRACT_LIMIT, e.getMessage());
+        }
+        title = page.title().isEmpty() ? null : page.title();
+        text = page.text();
+      }
     }
     Instant fetched;
     try {

@@ -8,9 +8,14 @@ import org.sparklm.udfs.pii.PiiRedactor;
 import org.sparklm.udfs.url.UrlBlocklist;
 
 /**
- * One document through the whole cleaning pipeline, in FineWeb's order: URL blocklist, language,
- * Gopher repetition, Gopher quality, C4 (which may remove lines), FineWeb, then PII redaction of
- * what is kept. The first failing rule drops the document; nothing after it runs.
+ * One document through the whole cleaning pipeline: URL blocklist, empty text, language, Gopher
+ * quality, Gopher repetition, C4 (which may remove lines), FineWeb, then PII redaction of what is
+ * kept. The first failing rule drops the document; nothing after it runs.
+ *
+ * <p>This is FineWeb's order except that Gopher quality runs before Gopher repetition: the set of
+ * dropped documents is the same, but a short page is then reported as {@code gopher_short_doc}
+ * rather than as {@code gopher_top_2_gram} (in datatrove's repetition rule, the most frequent
+ * n-gram of a short text is a large fraction of it even when it occurs once).
  */
 public final class Cleaner {
 
@@ -37,8 +42,8 @@ public final class Cleaner {
   }
 
   /** Rule names in pipeline order, for reports. */
-  public static final List<String> STAGES = List.of("url_blocklist", "text_too_long", "language", "gopher_repetition",
-      "gopher_quality", "c4", "fineweb");
+  public static final List<String> STAGES = List.of("url_blocklist", "text_too_long", "empty_text", "language", "gopher_quality",
+      "gopher_repetition", "c4", "fineweb");
 
   private final Options o;
 
@@ -59,6 +64,9 @@ public final class Cleaner {
     if (t.length() > o.maxTextChars()) {
       return dropped(new Verdict("text_too_long", t.length()), null, 0);
     }
+    if (t.isBlank()) {
+      return dropped(new Verdict("empty_text", 0), null, 0);
+    }
     String lang = null;
     double score = 0;
     if (o.languageFilter()) {
@@ -73,16 +81,16 @@ public final class Cleaner {
       }
     }
     List<String> words = null;
-    if (o.gopherRepetition().enabled()) {
+    if (o.gopherQuality().enabled()) {
       words = Words.split(t);
-      Verdict v = GopherRepetition.check(t, words, o.gopherRepetition());
+      Verdict v = GopherQuality.check(t, words, Words.splitLines(t), o.gopherQuality());
       if (v != null) {
         return dropped(v, lang, score);
       }
     }
-    if (o.gopherQuality().enabled()) {
+    if (o.gopherRepetition().enabled()) {
       words = words == null ? Words.split(t) : words;
-      Verdict v = GopherQuality.check(t, words, Words.splitLines(t), o.gopherQuality());
+      Verdict v = GopherRepetition.check(t, words, o.gopherRepetition());
       if (v != null) {
         return dropped(v, lang, score);
       }
