@@ -49,10 +49,11 @@ public record CleanConfig(
       boolean enabled,
       @JsonPropertyDescription("ISO 639-1 codes of the languages kept")
       List<String> keep,
-      @JsonPropertyDescription("Lowest detector confidence (0..1) for a kept language; FineWeb keeps English at fastText score >= 0.65")
+      @JsonPropertyDescription("Lowest language_score (margin of the detected language over the runner-up, 0..1) for a kept document; "
+          + "0 keeps every document whose top language is kept (FineWeb's 0.65 is a fastText probability, not comparable)")
       double minScore,
       LanguageId.Settings detector) {
-    public static final LanguageFilter DEFAULTS = new LanguageFilter(true, List.of("en"), 0.65, LanguageId.Settings.DEFAULTS);
+    public static final LanguageFilter DEFAULTS = new LanguageFilter(true, List.of("en"), 0.0, LanguageId.Settings.DEFAULTS);
 
     public LanguageFilter {
       keep = Check.list(keep);

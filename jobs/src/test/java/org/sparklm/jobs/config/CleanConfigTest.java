@@ -21,7 +21,7 @@ class CleanConfigTest {
     assertEquals("work/clean", d.output());
     assertEquals(2_000_000, d.maxTextChars());
     assertEquals(new CleanConfig.UrlFilter(true, ""), d.urlBlocklist());
-    assertEquals(new CleanConfig.LanguageFilter(true, List.of("en"), 0.65, LanguageId.Settings.DEFAULTS), d.language());
+    assertEquals(new CleanConfig.LanguageFilter(true, List.of("en"), 0.0, LanguageId.Settings.DEFAULTS), d.language());
     assertEquals(GopherRepetition.Settings.DEFAULTS, d.gopherRepetition());
     assertEquals(GopherQuality.Settings.DEFAULTS, d.gopherQuality());
     assertEquals(C4Rules.Settings.DEFAULTS, d.c4());

@@ -51,7 +51,7 @@ public final class LanguageId {
     }
   }
 
-  /** A detected language: ISO 639-1 code (null if none could be told) and Lingua's confidence in 0..1. */
+  /** A detected language: ISO 639-1 code (null if none could be told) and its margin (0..1] over the runner-up. */
   public record Guess(String language, double score) {}
 
   private static final Map<List<Object>, LanguageDetector> DETECTORS = new ConcurrentHashMap<>();
@@ -100,7 +100,17 @@ public final class LanguageId {
     if (best == Language.UNKNOWN) {
       return new Guess(null, 0);
     }
-    return new Guess(best.getIsoCode639_1().toString().toLowerCase(Locale.ROOT), conf.get(best));
+    // Lingua 1.2 scales confidences relative to the best language (which gets 1.0; the others
+    // typically 0.6-0.9 on real pages): the score is the margin to the runner-up, 0 when two
+    // languages tie and 1 when no other language is possible
+    double second = 0;
+    for (Map.Entry<Language, Double> e : conf.entrySet()) {
+      if (e.getKey() != best) {
+        second = Math.max(second, e.getValue());
+      }
+    }
+    double top = conf.get(best);
+    return new Guess(best.getIsoCode639_1().toString().toLowerCase(Locale.ROOT), top > 0 ? 1 - second / top : 0);
   }
 
   /** The {@code sparklm_language(text)} SQL function: the ISO 639-1 code, or null. */

@@ -59,6 +59,17 @@ class LanguageIdTest {
   }
 
   @Test
+  void scoreIsTheMarginOverTheRunnerUp() throws Exception {
+    String de = MainContent.extract(Files.readString(Corpus.repoRoot().resolve("data/multilingual/de-2.html")), "").text();
+    String en = Corpus.brown().get("brown-ca01").substring(0, 900);
+    LanguageId.Guess pure = LanguageId.detect(de, S);
+    LanguageId.Guess mixed = LanguageId.detect(de.substring(0, 450) + " " + en.substring(0, 450), S);
+    assertEquals("de", pure.language());
+    assertTrue(pure.score() > 0.1, pure.toString());
+    assertTrue(mixed.score() < pure.score(), mixed + " vs " + pure);
+  }
+
+  @Test
   void sqlFunction() {
     assertEquals("de", LanguageId.code("Der Hund läuft schnell über die Straße und bellt laut."));
     assertNull(LanguageId.code("   "));
