@@ -15,19 +15,21 @@ public record SparklmConfig(
     StorageSettings storage,
     TokenizerSettings tokenizer,
     IngestConfig ingest,
+    CleanConfig clean,
     TrainTokenizerConfig trainTokenizer,
     TokenizeConfig tokenize,
     TrainJobConfig train,
     DemoConfig demo) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DemoConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
     Check.notNull("storage", storage);
     Check.notNull("tokenizer", tokenizer);
     Check.notNull("ingest", ingest);
+    Check.notNull("clean", clean);
     Check.notNull("train_tokenizer", trainTokenizer);
     Check.notNull("tokenize", tokenize);
     Check.notNull("train", train);
@@ -35,35 +37,39 @@ public record SparklmConfig(
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, tokenizer, ingest, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(v, storage, tokenizer, ingest, clean, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, tokenizer, ingest, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, v, tokenizer, ingest, clean, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withTokenizer(TokenizerSettings v) {
-    return new SparklmConfig(spark, storage, v, ingest, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, v, ingest, clean, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, v, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, v, clean, trainTokenizer, tokenize, train, demo);
+  }
+
+  public SparklmConfig withClean(CleanConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, v, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, v, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, tokenize, train, demo);
   }
 
   public SparklmConfig withTokenize(TokenizeConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, trainTokenizer, v, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, trainTokenizer, v, train, demo);
   }
 
   public SparklmConfig withTrain(TrainJobConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, trainTokenizer, tokenize, v, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, trainTokenizer, tokenize, v, demo);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, trainTokenizer, tokenize, train, v);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, trainTokenizer, tokenize, train, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

@@ -25,12 +25,15 @@ import org.sparklm.jobs.common.HadoopConf;
 import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.Outputs;
 import org.sparklm.jobs.config.IngestConfig;
+import org.sparklm.udfs.extract.MainContent;
+import org.sparklm.udfs.ingest.CrawlReader;
 import org.sparklm.udfs.ingest.Reasons;
 import org.sparklm.udfs.ingest.WarcIngest;
 
 /**
- * The {@code ingest} job: WARC files in, a {@code documents} table and a {@code rejects} table
- * out. Every response record of every input file lands in exactly one of the two.
+ * The {@code ingest} job: crawl files in (WARC and WET, plain, gzip or zstd; JSONL; Parquet), a
+ * {@code documents} table and a {@code rejects} table out. Every response or conversion record,
+ * JSONL line and Parquet row of every input file lands in exactly one of the two.
  *
  * <p>One task per input file (WARC files are the unit crawlers write, ~1 GB each in Common
  * Crawl); the rows of both tables come from one pass over the files.
@@ -78,11 +81,25 @@ public final class IngestJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<String> files = HadoopPaths.expandFiles(cfg.input(), jsc.hadoopConfiguration(), "ingest");
     HadoopConf conf = new HadoopConf(jsc.hadoopConfiguration());
-    WarcIngest.Options opts = new WarcIngest.Options(cfg.maxRecordBytes(), cfg.maxInvalidByteFraction(), cfg.contentTypes());
+    WarcIngest.Options opts = options(cfg);
 
-    JavaRDD<Row> items = jsc.parallelize(files, Math.max(1, files.size()))
-        .flatMap(file -> readFile(file, conf, opts).iterator());
-    Dataset<Row> all = spark.createDataFrame(items, ITEMS).persist(StorageLevel.MEMORY_AND_DISK());
+    CrawlReader.Fields fields = new CrawlReader.Fields(cfg.textField(), cfg.urlField(), cfg.idField());
+    List<String> parquet = new ArrayList<>();
+    List<String> streams = new ArrayList<>();
+    for (String f : files) {
+      (isParquet(f, cfg.format(), conf) ? parquet : streams).add(f);
+    }
+    Dataset<Row> all = null;
+    if (!streams.isEmpty()) {
+      JavaRDD<Row> items = jsc.parallelize(streams, Math.max(1, streams.size()))
+          .flatMap(file -> readFile(file, conf, opts, fields).iterator());
+      all = spark.createDataFrame(items, ITEMS);
+    }
+    if (!parquet.isEmpty()) {
+      Dataset<Row> pq = ParquetSource.items(spark, parquet, fields, opts);
+      all = all == null ? pq : all.union(pq);
+    }
+    all = all.persist(StorageLevel.MEMORY_AND_DISK());
     try (Outputs out = new Outputs(spark, cfg.output())) {
       out.write("documents", all.where("doc IS NOT NULL").select("doc.*"));
       out.write("rejects", all.where("reject IS NOT NULL").select("reject.*"));
@@ -102,16 +119,40 @@ public final class IngestJob {
     }
   }
 
+  /** The reader options a config stands for. */
+  public static WarcIngest.Options options(IngestConfig cfg) {
+    return new WarcIngest.Options(cfg.maxRecordBytes(), cfg.maxInvalidByteFraction(), cfg.contentTypes(),
+        cfg.extractor().equals("visible_text") ? WarcIngest.Extractor.VISIBLE_TEXT : WarcIngest.Extractor.MAIN_CONTENT,
+        new MainContent.Limits(cfg.maxExtractChars(), cfg.maxExtractMillis()));
+  }
+
   /** Reasons that mean something could not be read, as opposed to a record filtered by the settings. */
   public static final List<String> PROBLEMS = List.of(
       Reasons.NOT_WARC, Reasons.TRUNCATED, Reasons.CORRUPT_RECORD, Reasons.READ_ERROR, Reasons.INVALID_ENCODING,
-      Reasons.MALFORMED_HTTP, Reasons.BAD_CONTENT_ENCODING);
+      Reasons.MALFORMED_HTTP, Reasons.BAD_CONTENT_ENCODING, Reasons.EXTRACT_LIMIT, Reasons.BAD_LINE);
 
-  static List<Row> readFile(String file, HadoopConf conf, WarcIngest.Options opts) {
+  /** Parquet inputs go through Spark's reader; {@code format: auto} tells them by name or by their "PAR1" magic. */
+  static boolean isParquet(String file, String format, HadoopConf conf) {
+    if (!format.equals("auto")) {
+      return format.equals("parquet");
+    }
+    if (file.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+      return true;
+    }
+    Path p = new Path(file);
+    try (InputStream in = p.getFileSystem(conf.get()).open(p)) {
+      byte[] head = in.readNBytes(4);
+      return head.length == 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1';
+    } catch (IOException e) {
+      return false; // the task that reads it reports the error
+    }
+  }
+
+  static List<Row> readFile(String file, HadoopConf conf, WarcIngest.Options opts, CrawlReader.Fields fields) {
     List<Row> rows = new ArrayList<>();
     Path path = new Path(file);
     try (InputStream in = openStream(path, conf)) {
-      WarcIngest.read(file, in, opts, item -> rows.add(toRow(item)));
+      CrawlReader.read(file, in, opts, fields, item -> rows.add(toRow(item)));
     } catch (IOException e) {
       rows.add(toRow(new WarcIngest.Reject(file, 0, null, Reasons.READ_ERROR, e.toString())));
     }

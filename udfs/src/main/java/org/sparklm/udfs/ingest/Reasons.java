@@ -22,6 +22,10 @@ public final class Reasons {
   public static final String INVALID_ENCODING = "invalid_encoding";
   /** The payload's Content-Encoding cannot be decoded. */
   public static final String BAD_CONTENT_ENCODING = "bad_content_encoding";
+  /** Main-content extraction hit its per-record size or time limit ({@code ingest.max_extract_*}). */
+  public static final String EXTRACT_LIMIT = "extract_limit";
+  /** A JSONL line that is not a JSON object, or lacks the configured text field. */
+  public static final String BAD_LINE = "bad_line";
   /** The file could not be opened or read. */
   public static final String READ_ERROR = "read_error";
 }

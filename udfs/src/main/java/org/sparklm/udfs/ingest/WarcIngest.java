@@ -16,13 +16,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.zip.ZipException;
 import org.netpreserve.jwarc.HttpResponse;
+import org.netpreserve.jwarc.WarcConversion;
 import org.netpreserve.jwarc.MediaType;
-import org.netpreserve.jwarc.MessageBody;
 import org.netpreserve.jwarc.ParsingException;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
 import org.sparklm.udfs.text.Charsets;
+import org.sparklm.udfs.extract.MainContent;
 import org.sparklm.udfs.text.HtmlText;
 
 /**
@@ -35,9 +36,23 @@ import org.sparklm.udfs.text.HtmlText;
 public final class WarcIngest {
   private WarcIngest() {}
 
-  /** What to keep. */
-  public record Options(long maxRecordBytes, double maxInvalidByteFraction, List<String> contentTypes)
-      implements java.io.Serializable {}
+  /** What to keep, and how to turn HTML into text. */
+  public record Options(long maxRecordBytes, double maxInvalidByteFraction, List<String> contentTypes,
+                        Extractor extractor, MainContent.Limits extractLimits)
+      implements java.io.Serializable {
+    /** The main-content extractor with its default limits. */
+    public Options(long maxRecordBytes, double maxInvalidByteFraction, List<String> contentTypes) {
+      this(maxRecordBytes, maxInvalidByteFraction, contentTypes, Extractor.MAIN_CONTENT, MainContent.Limits.DEFAULTS);
+    }
+  }
+
+  /** How HTML becomes a document's text. */
+  public enum Extractor {
+    /** {@link MainContent}: the article without navigation, headers, footers and link farms. */
+    MAIN_CONTENT,
+    /** {@link HtmlText}: every visible text node of the page. */
+    VISIBLE_TEXT
+  }
 
   /** One output row: a document or a reject. */
   public sealed interface Item permits Doc, Reject {}
@@ -63,7 +78,7 @@ public final class WarcIngest {
     reader.setLenient(true);
     boolean any = false;
     long lastOffset = 0;
-    WarcResponse pending = null; // a response whose body failed mid-way: already rejected
+    WarcRecord pending = null; // a record whose body failed mid-way: already rejected
     try (reader) {
       while (true) {
         Optional<WarcRecord> next;
@@ -85,12 +100,16 @@ public final class WarcIngest {
         any = true;
         WarcRecord record = next.get();
         lastOffset = reader.position();
-        if (!(record instanceof WarcResponse response)) {
+        Item item;
+        if (record instanceof WarcResponse response) {
+          item = toItem(file, lastOffset, response, opts);
+        } else if (record instanceof WarcConversion conversion) {
+          item = toItem(file, lastOffset, conversion, opts); // WET: text already extracted
+        } else {
           continue;
         }
-        Item item = toItem(file, lastOffset, response, opts);
         if (item instanceof Reject r && (Reasons.TRUNCATED.equals(r.reason()) || Reasons.READ_ERROR.equals(r.reason()))) {
-          pending = response;
+          pending = record;
         }
         out.accept(item);
       }
@@ -126,8 +145,7 @@ public final class WarcIngest {
     }
     byte[] body;
     try {
-      MessageBody decoded = http.bodyDecoded();
-      body = readAtMost(decoded, opts.maxRecordBytes());
+      body = readAtMost(payload(http), opts.maxRecordBytes());
     } catch (EOFException e) {
       return new Reject(file, offset, url, Reasons.TRUNCATED, "record ends inside its payload: " + oneLine(e));
     } catch (ZipException e) {
@@ -151,9 +169,20 @@ public final class WarcIngest {
     String title = null;
     String text = d.text();
     if (!base.equals("text/plain")) {
-      HtmlText.Page page = HtmlText.extract(text, url);
-      title = page.title().isEmpty() ? null : page.title();
-      text = page.text();
+      if (opts.extractor() == Extractor.VISIBLE_TEXT) {
+        HtmlText.Page page = HtmlText.extract(text, url);
+        title = page.title().isEmpty() ? null : page.title();
+        text = page.text();
+      } else {
+        MainContent.Page page;
+        try {
+          page = MainContent.extract(text, url, opts.extractLimits());
+        } catch (MainContent.LimitException e) {
+          return new Reject(file, offset, url, Reasons.EXTRACT_LIMIT, e.getMessage());
+        }
+        title = page.title().isEmpty() ? null : page.title();
+        text = page.text();
+      }
     }
     Instant fetched;
     try {
@@ -163,6 +192,70 @@ public final class WarcIngest {
     }
     String id = rec.headers().sole("WARC-Record-ID").orElse(url + "\n" + fetched);
     return new Doc(docId(id), url, fetched, base, d.charset().name(), status, title, text, d.invalidBytes(), file, offset);
+  }
+
+  /** A WET {@code conversion} record: its block is the page's text, UTF-8, already extracted. */
+  static Item toItem(String file, long offset, WarcConversion rec, Options opts) {
+    String url = rec.target();
+    byte[] body;
+    try {
+      body = readAtMost(rec.body().stream(), opts.maxRecordBytes());
+    } catch (IOException e) {
+      return isTruncation(e) ? new Reject(file, offset, url, Reasons.TRUNCATED, "record ends inside its text: " + oneLine(e))
+          : new Reject(file, offset, url, Reasons.READ_ERROR, oneLine(e));
+    }
+    if (body == null) {
+      return new Reject(file, offset, url, Reasons.TOO_LARGE, "text over " + opts.maxRecordBytes() + " bytes");
+    }
+    Charsets.Decoded d = Charsets.decodeAs(body, java.nio.charset.StandardCharsets.UTF_8, "wet");
+    if (body.length > 0 && d.invalidBytes() > opts.maxInvalidByteFraction() * body.length) {
+      return new Reject(file, offset, url, Reasons.INVALID_ENCODING, d.invalidBytes() + " of " + body.length + " bytes are invalid UTF-8");
+    }
+    Instant fetched;
+    try {
+      fetched = rec.date();
+    } catch (RuntimeException e) {
+      fetched = null;
+    }
+    String id = rec.headers().sole("WARC-Record-ID").orElse(url + "\n" + fetched);
+    // no HTTP response in a WET file: http_status 0 says so
+    return new Doc(docId(id), url, fetched, "text/plain", "UTF-8", 0, null, d.text().strip(), d.invalidBytes(), file, offset);
+  }
+
+  /**
+   * The HTTP payload with its Content-Encoding undone, unless it is stored decoded already:
+   * Common Crawl renames the header to {@code X-Crawler-Content-Encoding} when it does that, and
+   * other crawlers sometimes keep {@code Content-Encoding: gzip} over a decoded body, which the
+   * missing gzip magic bytes give away. Either way the body is not inflated a second time.
+   */
+  static InputStream payload(HttpResponse http) throws IOException {
+    InputStream raw = http.body().stream();
+    if (http.headers().first("X-Crawler-Content-Encoding").isPresent()) {
+      return raw;
+    }
+    String enc = http.headers().first("Content-Encoding").orElse("").strip().toLowerCase(Locale.ROOT);
+    if (enc.isEmpty() || enc.equals("identity")) {
+      return raw;
+    }
+    java.io.BufferedInputStream b = new java.io.BufferedInputStream(raw, 8192);
+    b.mark(2);
+    int m0 = b.read();
+    int m1 = b.read();
+    b.reset();
+    switch (enc) {
+      case "gzip", "x-gzip":
+        return m0 == 0x1f && m1 == 0x8b ? new java.util.zip.GZIPInputStream(b, 8192) : b;
+      case "deflate":
+        // RFC 9110 deflate is zlib-wrapped; some servers send raw deflate
+        boolean zlib = m0 >= 0 && (m0 & 0x0F) == 8 && m1 >= 0 && ((m0 << 8) | m1) % 31 == 0;
+        return new java.util.zip.InflaterInputStream(b, new java.util.zip.Inflater(!zlib), 8192);
+      default:
+        try {
+          return http.bodyDecoded().stream();
+        } catch (IOException | RuntimeException e) {
+          throw new IOException("unsupported Content-Encoding '" + enc + "': " + oneLine(e), e);
+        }
+    }
   }
 
   /** A stable 128-bit id (hex) for a record: the SHA-256 of its WARC-Record-ID, cut to 16 bytes. */
@@ -176,8 +269,7 @@ public final class WarcIngest {
   }
 
   /** The body, or null if it is longer than {@code max} bytes (read no further: gzip bombs stop here). */
-  static byte[] readAtMost(MessageBody body, long max) throws IOException {
-    InputStream in = body.stream();
+  static byte[] readAtMost(InputStream in, long max) throws IOException {
     int cap = (int) Math.min(max, Integer.MAX_VALUE - 16);
     byte[] buf = new byte[(int) Math.min(cap + 1L, 64 * 1024)];
     int n = 0;

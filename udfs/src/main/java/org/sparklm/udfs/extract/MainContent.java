@@ -1,0 +1,303 @@
+package org.sparklm.udfs.extract;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
+import org.jsoup.select.NodeTraversor;
+import org.jsoup.select.NodeVisitor;
+
+/**
+ * The main content of an HTML page as text, with jsoup: navigation, headers and footers, sidebars,
+ * scripts, styles, forms and link farms removed; headings, paragraphs, list items, tables and
+ * {@code <pre>} code kept, each block on lines of its own and {@code <pre>} verbatim.
+ *
+ * <p>Written here rather than taken from a library because the JVM has no maintained boilerplate
+ * remover (boilerpipe's last release is from 2011 and it flattens code blocks); the rules follow
+ * what trafilatura and readability do first: drop the elements whose tag, ARIA role, class or id
+ * says they are chrome, prefer {@code <main>} / {@code role=main} / a single {@code <article>},
+ * and drop blocks whose text is mostly link text.
+ *
+ * <p>A page larger than {@link Limits#maxChars} is not parsed, and one whose walk takes longer
+ * than {@link Limits#maxMillis} is abandoned: both raise {@link LimitException}, so one
+ * pathological page cannot hold up a task.
+ */
+public final class MainContent {
+  private MainContent() {}
+
+  /** The per-record guard. */
+  public record Limits(long maxChars, long maxMillis) implements java.io.Serializable {
+    /** 8 M characters (above any real article page), 2 s (jsoup parses ~20 MB/s). */
+    public static final Limits DEFAULTS = new Limits(8L << 20, 2000);
+  }
+
+  /** The page is too large or took too long; the message says which. */
+  public static final class LimitException extends RuntimeException {
+    public LimitException(String message) {
+      super(message);
+    }
+  }
+
+  /** A page's title and main text. */
+  public record Page(String title, String text) {}
+
+  private static final Set<String> DROP_TAGS = Set.of(
+      "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed", "form", "button",
+      "input", "select", "textarea", "nav", "aside", "menu", "dialog", "head", "link", "meta", "img", "picture",
+      "video", "audio", "map");
+  private static final Set<String> DROP_ROLES = Set.of(
+      "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert");
+  // class / id words that mark page chrome (Sphinx's sphinxsidebar and related included)
+  private static final Pattern CHROME = Pattern.compile(
+      "(^|[\\s_-])(nav|navbar|navigation|menu|sidebar|sphinxsidebar|side-bar|footer|header|masthead|breadcrumbs?|"
+          + "related|share|sharing|social|cookie|cookies|consent|banner|advert|ads|ad-slot|sponsor|promo|popup|"
+          + "modal|skip|pagination|pager|comments?|subscribe|newsletter|widget|toolbar|topbar)($|[\\s_-])");
+  private static final Set<String> PERMALINK = Set.of("¶", "#", "§", "🔗", "link");
+  private static final Set<String> BLOCK = Set.of(
+      "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "thead", "tbody", "tfoot",
+      "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "section", "article", "header", "footer",
+      "main", "figure", "figcaption", "fieldset", "hr", "address", "details", "summary", "caption", "td", "th", "body");
+  private static final Set<String> LINK_BLOCKS = Set.of("ul", "ol", "dl", "div", "table", "section", "p", "td");
+
+  public static Page extract(String html, String baseUri) {
+    return extract(html, baseUri, Limits.DEFAULTS);
+  }
+
+  public static Page extract(String html, String baseUri, Limits limits) {
+    if (html.length() > limits.maxChars()) {
+      throw new LimitException("page of " + html.length() + " characters is over the extraction limit of " + limits.maxChars());
+    }
+    long deadline = System.nanoTime() + limits.maxMillis() * 1_000_000L;
+    Document doc = Jsoup.parse(html, baseUri == null ? "" : baseUri);
+    String title = doc.title().strip();
+    Element body = doc.body();
+    if (body == null) {
+      return new Page(title, "");
+    }
+    removeChrome(body, deadline);
+    Element root = contentRoot(body);
+    removeLinkFarms(root, deadline);
+    return new Page(title, render(root, deadline));
+  }
+
+  /** The {@code sparklm_main_text(html)} SQL function. */
+  public static String text(String html) {
+    return html == null ? null : extract(html, "").text();
+  }
+
+  private static void checkTime(long deadline) {
+    if (System.nanoTime() > deadline) {
+      throw new LimitException("extraction took over its time limit");
+    }
+  }
+
+  static boolean isChrome(Element e) {
+    String tag = e.normalName();
+    if (DROP_TAGS.contains(tag)) {
+      return true;
+    }
+    if (e.hasAttr("hidden") || "true".equals(e.attr("aria-hidden"))) {
+      return true;
+    }
+    String role = e.attr("role").toLowerCase(Locale.ROOT);
+    if (!role.isEmpty() && DROP_ROLES.contains(role)) {
+      return true;
+    }
+    if ((tag.equals("header") || tag.equals("footer")) && !insideContent(e)) {
+      return true;
+    }
+    String style = e.attr("style");
+    if (!style.isEmpty() && style.replace(" ", "").toLowerCase(Locale.ROOT).contains("display:none")) {
+      return true;
+    }
+    if (tag.equals("a") && e.childrenSize() == 0 && PERMALINK.contains(e.text().strip())) {
+      return true; // Sphinx's and many blogs' heading permalinks
+    }
+    if (tag.equals("body") || tag.equals("main") || tag.equals("article")) {
+      return false;
+    }
+    String names = (e.className() + " " + e.id()).toLowerCase(Locale.ROOT);
+    return !names.isBlank() && CHROME.matcher(names).find();
+  }
+
+  /** A header or footer inside an article or main holds the article's own title or byline. */
+  private static boolean insideContent(Element e) {
+    for (Element p = e.parent(); p != null; p = p.parent()) {
+      String t = p.normalName();
+      if (t.equals("article") || t.equals("main") || "main".equals(p.attr("role"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void removeChrome(Element body, long deadline) {
+    List<Element> drop = new ArrayList<>();
+    int[] seen = {0};
+    NodeTraversor.filter(new org.jsoup.select.NodeFilter() {
+      @Override
+      public FilterResult head(Node node, int depth) {
+        if (node instanceof Element e && e != body) {
+          if ((++seen[0] & 1023) == 0) {
+            checkTime(deadline);
+          }
+          if (isChrome(e)) {
+            drop.add(e);
+            return FilterResult.SKIP_ENTIRELY;
+          }
+        }
+        return FilterResult.CONTINUE;
+      }
+
+      @Override
+      public FilterResult tail(Node node, int depth) {
+        return FilterResult.CONTINUE;
+      }
+    }, body);
+    for (Element e : drop) {
+      e.remove();
+    }
+  }
+
+  /** {@code <main>} or {@code role=main}, else the only {@code <article>}, else the body. */
+  static Element contentRoot(Element body) {
+    Element main = body.selectFirst("main, [role=main]");
+    if (main != null && main.text().length() > 0) {
+      return main;
+    }
+    var articles = body.select("article");
+    if (articles.size() == 1 && articles.first().text().length() > 0) {
+      return articles.first();
+    }
+    return body;
+  }
+
+  /** Removes blocks (without headings or code) with at least 3 links whose link text is over half their text. */
+  private static void removeLinkFarms(Element root, long deadline) {
+    List<Element> candidates = new ArrayList<>();
+    for (Element e : root.getAllElements()) {
+      if (e != root && LINK_BLOCKS.contains(e.normalName())) {
+        candidates.add(e);
+      }
+    }
+    checkTime(deadline);
+    for (Element e : candidates) {
+      if (e.parent() == null) {
+        continue; // inside a block removed already
+      }
+      var links = e.select("a[href]");
+      if (links.size() < 3 || !e.select("h1, h2, h3, h4, h5, h6, pre").isEmpty()) {
+        continue; // a section with its own heading or code is content, however many links it has
+      }
+      int total = e.text().length();
+      int linked = 0;
+      for (Element a : links) {
+        linked += a.text().length();
+      }
+      if (total > 0 && linked > 0.5 * total) {
+        e.remove();
+      }
+    }
+  }
+
+  private static String render(Element root, long deadline) {
+    StringBuilder sb = new StringBuilder();
+    int[] seen = {0};
+    NodeTraversor.traverse(new NodeVisitor() {
+      int pre = 0;
+
+      @Override
+      public void head(Node node, int depth) {
+        if ((++seen[0] & 1023) == 0) {
+          checkTime(deadline);
+        }
+        if (node instanceof TextNode t) {
+          if (pre > 0) {
+            sb.append(t.getWholeText());
+          } else {
+            appendCollapsed(sb, t.getWholeText());
+          }
+        } else if (node instanceof Element e) {
+          String tag = e.normalName();
+          if (tag.equals("pre")) {
+            pre++;
+          }
+          if (BLOCK.contains(tag)) {
+            newline(sb, tag);
+          } else if (tag.equals("td") || tag.equals("th")) {
+            sb.append(' ');
+          }
+        }
+      }
+
+      @Override
+      public void tail(Node node, int depth) {
+        if (node instanceof Element e) {
+          String tag = e.normalName();
+          if (tag.equals("pre")) {
+            pre--;
+          }
+          if (BLOCK.contains(tag)) {
+            newline(sb, tag);
+          }
+        }
+      }
+    }, root);
+    return tidy(sb);
+  }
+
+  private static void appendCollapsed(StringBuilder sb, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c) || c == '\u00A0') {
+        int n = sb.length();
+        if (n > 0 && sb.charAt(n - 1) != ' ' && sb.charAt(n - 1) != '\n') {
+          sb.append(' ');
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+  }
+
+  /** Ends the current line; paragraphs, headings and code blocks are set apart by a blank line. */
+  private static void newline(StringBuilder sb, String tag) {
+    int n = sb.length();
+    while (n > 0 && sb.charAt(n - 1) == ' ') {
+      sb.setLength(--n);
+    }
+    if (n > 0 && sb.charAt(n - 1) != '\n') {
+      sb.append('\n');
+    }
+    boolean paragraph = tag.equals("p") || tag.equals("pre") || tag.equals("blockquote") || tag.length() == 2 && tag.charAt(0) == 'h'
+        && Character.isDigit(tag.charAt(1));
+    if (paragraph && sb.length() > 0 && !(sb.length() >= 2 && sb.charAt(sb.length() - 2) == '\n')) {
+      sb.append('\n');
+    }
+  }
+
+  /** Trims each line's end and collapses runs of blank lines to one. */
+  private static String tidy(CharSequence s) {
+    StringBuilder out = new StringBuilder(s.length());
+    int blank = 0;
+    for (String line : s.toString().split("\n", -1)) {
+      String t = line.stripTrailing();
+      if (t.isBlank()) {
+        blank++;
+        continue;
+      }
+      if (out.length() > 0) {
+        out.append(blank > 0 ? "\n\n" : "\n");
+      }
+      blank = 0;
+      out.append(t);
+    }
+    return out.toString();
+  }
+}
