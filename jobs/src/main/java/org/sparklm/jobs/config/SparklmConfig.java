@@ -13,32 +13,39 @@ public record SparklmConfig(
     SparkSettings spark,
     StorageSettings storage,
     IngestConfig ingest,
-    DemoConfig demo) {
+    DemoConfig demo,
+    DedupConfig dedup) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS,
+      DedupConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
     Check.notNull("storage", storage);
     Check.notNull("ingest", ingest);
     Check.notNull("demo", demo);
+    Check.notNull("dedup", dedup);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, ingest, demo);
+    return new SparklmConfig(v, storage, ingest, demo, dedup);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, ingest, demo);
+    return new SparklmConfig(spark, v, ingest, demo, dedup);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, v, demo);
+    return new SparklmConfig(spark, storage, v, demo, dedup);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, ingest, v);
+    return new SparklmConfig(spark, storage, ingest, v, dedup);
+  }
+
+  public SparklmConfig withDedup(DedupConfig v) {
+    return new SparklmConfig(spark, storage, ingest, demo, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {
