@@ -70,9 +70,11 @@ public final class DedupJob {
                        long nearDuplicates, long candidatePairs, int componentRounds,
                        String documentsPath, String duplicatesPath, String rejectsPath) {}
 
-  public static final StructType SIGNATURE = new StructType()
-      .add("signature", DataTypes.createArrayType(DataTypes.LongType, false), false)
-      .add("bands", DataTypes.createArrayType(DataTypes.LongType, false), false);
+  /** What one pass over a text gives: the exact key, and the signature and band keys (null without words, or near off). */
+  static final StructType KEYS = new StructType()
+      .add("hash", DataTypes.StringType, false)
+      .add("signature", DataTypes.createArrayType(DataTypes.LongType, false), true)
+      .add("bands", DataTypes.createArrayType(DataTypes.LongType, false), true);
 
   /** {@code spark-submit --class org.sparklm.jobs.dedup.DedupJob sparklm.jar --input ... --output ...} */
   public static void main(String[] args) {
@@ -85,31 +87,43 @@ public final class DedupJob {
   public static Result run(SparkSession spark, DedupConfig cfg) {
     Dataset<Row> input = read(spark, cfg.input());
     MinHash minHash = cfg.minHash();
-    UserDefinedFunction textHash = udf((UDF1<String, String>) TextKey::hash, DataTypes.StringType);
 
     // The kept-document order: earliest fetched_at (unknown last), then the smallest doc_id.
     Column rank = struct(col("fetched_at").isNull().as("unknown"),
         coalesce(col("fetched_at"), lit(0).cast("timestamp")).as("at"), col("doc_id").as("id"));
 
+    // One pass over the text: the exact key, and the MinHash signature with its band keys.
+    boolean near = cfg.near();
+    UserDefinedFunction keysUdf = udf((UDF1<String, Row>) text -> keysRow(minHash, near, text), KEYS);
     Dataset<Row> valid = input.where(col("doc_id").isNotNull().and(col("text").isNotNull()))
-        .withColumn("_text_hash", textHash.apply(col("text")));
-    WindowSpec byId = Window.partitionBy("doc_id").orderBy(col("fetched_at").isNull(), col("fetched_at"), col("_text_hash"));
-    Dataset<Row> numbered = valid.withColumn("_id_seen", row_number().over(byId));
-    Dataset<Row> keyed = numbered.where(col("_id_seen").equalTo(1)).drop("_id_seen")
+        .withColumn("_k", keysUdf.apply(col("text")))
+        .withColumn("_text_hash", col("_k.hash"))
         .withColumn("_rank", rank)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    // A doc_id on two rows is rare; look for it on the ids alone, and only then pay for a window
+    // (a shuffle of the texts) to keep the first row and set the others aside.
+    Dataset<Row> keyed = valid;
+    Dataset<Row> numbered = null;
+    Dataset<Row> idRejects = input.limit(0).select(col("doc_id"), col("url"), lit("").as("reason"), lit("").as("detail"));
+    if (!valid.groupBy("doc_id").count().where(col("count").gt(1)).isEmpty()) {
+      WindowSpec byId = Window.partitionBy("doc_id").orderBy(col("fetched_at").isNull(), col("fetched_at"), col("_text_hash"), col("url"));
+      numbered = valid.withColumn("_id_seen", row_number().over(byId)).persist(StorageLevel.MEMORY_AND_DISK());
+      keyed = numbered.where(col("_id_seen").equalTo(1)).drop("_id_seen");
+      idRejects = numbered.where(col("_id_seen").gt(1)).select(col("doc_id"), col("url"), lit("duplicate_doc_id").as("reason"),
+          expr("concat('another row has this doc_id; text hash ', _text_hash)").as("detail"));
+    }
     Dataset<Row> rejects = input.where(col("doc_id").isNull().or(col("text").isNull()))
         .select(col("doc_id"), col("url"),
             when(col("doc_id").isNull(), lit("missing_doc_id")).otherwise(lit("missing_text")).as("reason"),
             when(col("doc_id").isNull(), lit("the row has no doc_id"))
                 .otherwise(lit("the document has no text")).as("detail"))
-        .union(numbered.where(col("_id_seen").gt(1)).select(col("doc_id"), col("url"), lit("duplicate_doc_id").as("reason"),
-            expr("concat('another row has this doc_id; text hash ', _text_hash)").as("detail")));
+        .union(idRejects);
 
     String workDir = cfg.output().replaceAll("/+$", "") + "/_dedup-work-" + UUID.randomUUID();
     try (Outputs out = new Outputs(spark, cfg.output())) {
       // 1. Exact: one representative per normalized-text hash (the first in kept order).
       Dataset<Row> meta = keyed.select(col("doc_id"), col("url"), col("_text_hash"), col("_rank"),
+              col("_k.signature").as("signature"), col("_k.bands").as("bands"),
               min(col("_rank")).over(Window.partitionBy("_text_hash")).getField("id").as("_exact_rep"))
           .persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> reps = meta.where(col("doc_id").equalTo(col("_exact_rep"))).select("doc_id", "_rank");
@@ -120,12 +134,8 @@ public final class DedupJob {
       long candidates = 0;
       int rounds = 0;
       if (cfg.near()) {
-        UserDefinedFunction sigUdf = udf((UDF1<String, Row>) text -> signatureRow(minHash, text), SIGNATURE);
-        signatures = keyed.join(reps.select("doc_id"), "doc_id")
-            .select(col("doc_id"), sigUdf.apply(col("text")).as("s"))
-            .where(col("s").isNotNull())
-            .select(col("doc_id"), col("s.signature").as("signature"), col("s.bands").as("bands"))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        signatures = meta.where(col("doc_id").equalTo(col("_exact_rep")).and(col("signature").isNotNull()))
+            .select(col("doc_id"), col("signature"), col("bands"));
         Dataset<Row> bands = signatures.select(col("doc_id"), expr("posexplode(bands) AS (band, key)"));
         Dataset<Row> buckets = bands.groupBy("band", "key").agg(min("doc_id").as("m"), count("*").as("n"))
             .where(col("n").gt(1));
@@ -192,16 +202,16 @@ public final class DedupJob {
       long nearCount = dupOut.where("kind = 'near'").count();
       long keptCount = spark.read().parquet(out.tablePath("documents").toString()).count();
       long rejectCount = spark.read().parquet(out.tablePath("rejects").toString()).count();
-      if (signatures != null) {
-        signatures.unpersist();
-      }
       assigned.unpersist();
       meta.unpersist();
       return new Result(keptCount + exact + nearCount + rejectCount, rejectCount, keptCount, exact, nearCount,
           candidates, rounds, out.tablePath("documents").toString(), out.tablePath("duplicates").toString(),
           out.tablePath("rejects").toString());
     } finally {
-      keyed.unpersist();
+      valid.unpersist();
+      if (numbered != null) {
+        numbered.unpersist();
+      }
       deleteQuietly(spark, workDir);
     }
   }
@@ -262,16 +272,18 @@ public final class DedupJob {
     return cols.toArray(Column[]::new);
   }
 
-  /** Signature and band keys of one text; null for a text without a word (nothing to compare). */
-  static Row signatureRow(MinHash minHash, String text) {
-    if (text == null) {
-      return null;
+  /** The keys of one text, normalized once: hash, and signature and band keys unless {@code near} is off or the text has no word. */
+  static Row keysRow(MinHash minHash, boolean near, String text) {
+    String normalized = TextKey.normalize(text);
+    String hash = TextKey.hashOfNormalized(normalized);
+    if (!near) {
+      return RowFactory.create(hash, null, null);
     }
-    long[] sig = minHash.signature(text);
+    long[] sig = minHash.signatureOfNormalized(normalized);
     if (MinHash.isEmpty(sig)) {
-      return null;
+      return RowFactory.create(hash, null, null);
     }
-    return RowFactory.create(sig, minHash.bandKeys(sig));
+    return RowFactory.create(hash, sig, minHash.bandKeys(sig));
   }
 
   /** Keeps the candidate pairs whose shingle sets have an exact Jaccard similarity of at least {@code threshold}. */

@@ -59,6 +59,12 @@ class DedupJobTest {
 
   @BeforeAll
   static void start() throws Exception {
+    prepare(tmp);
+  }
+
+  /** Starts the session and writes the corpus under {@code dir} (also used by {@link DedupClusterIT}). */
+  static void prepare(Path dir) throws Exception {
+    tmp = dir;
     spark = SparkSession.builder().master("local[2]").appName("dedup-test")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
     List<Row> rows = new ArrayList<>();

@@ -47,12 +47,14 @@ public final class TextKey {
    * percent, and a collision here silently deletes a document.
    */
   public static String hash(String text) {
-    if (text == null) {
-      return null;
-    }
+    return text == null ? null : hashOfNormalized(normalize(text));
+  }
+
+  /** {@link #hash} of a text already passed through {@link #normalize}. */
+  public static String hashOfNormalized(String normalized) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] d = md.digest(normalize(text).getBytes(StandardCharsets.UTF_8));
+      byte[] d = md.digest(normalized.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
