@@ -16,13 +16,14 @@ public record SparklmConfig(
     TokenizerSettings tokenizer,
     IngestConfig ingest,
     CleanConfig clean,
+    DedupConfig dedup,
     TrainTokenizerConfig trainTokenizer,
     TokenizeConfig tokenize,
     TrainJobConfig train,
     DemoConfig demo) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DemoConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
@@ -30,6 +31,7 @@ public record SparklmConfig(
     Check.notNull("tokenizer", tokenizer);
     Check.notNull("ingest", ingest);
     Check.notNull("clean", clean);
+    Check.notNull("dedup", dedup);
     Check.notNull("train_tokenizer", trainTokenizer);
     Check.notNull("tokenize", tokenize);
     Check.notNull("train", train);
@@ -37,39 +39,43 @@ public record SparklmConfig(
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, tokenizer, ingest, clean, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, tokenizer, ingest, clean, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withTokenizer(TokenizerSettings v) {
-    return new SparklmConfig(spark, storage, v, ingest, clean, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, v, clean, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withClean(CleanConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, v, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, demo);
+  }
+
+  public SparklmConfig withDedup(DedupConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, demo);
   }
 
   public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, demo);
   }
 
   public SparklmConfig withTokenize(TokenizeConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, trainTokenizer, v, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, demo);
   }
 
   public SparklmConfig withTrain(TrainJobConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, trainTokenizer, tokenize, v, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, demo);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, trainTokenizer, tokenize, train, v);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

@@ -19,7 +19,7 @@ public final class DemoCommand extends SparkCommand {
 
   /** The stages, in pipeline order; each later issue appends its own. */
   public static List<DemoStage> stages() {
-    return List.of(new IngestStage(), new CleanStage(), new org.sparklm.jobs.tokenize.TrainTokenizerStage(),
+    return List.of(new IngestStage(), new CleanStage(), new DedupStage(), new org.sparklm.jobs.tokenize.TrainTokenizerStage(),
         new org.sparklm.jobs.tokenize.TokenizeStage(), new TrainStage());
   }
 

@@ -9,6 +9,8 @@ import org.sparklm.udfs.quality.C4Rules;
 import org.sparklm.udfs.quality.FineWebRules;
 import org.sparklm.udfs.quality.GopherQuality;
 import org.sparklm.udfs.quality.GopherRepetition;
+import org.sparklm.udfs.dedup.MinHash;
+import org.sparklm.udfs.dedup.TextKey;
 import org.sparklm.udfs.text.HtmlText;
 import org.sparklm.udfs.url.UrlBlocklist;
 
@@ -35,5 +37,14 @@ public final class SparklmUdfs {
     spark.udf().register("sparklm_language", (UDF1<String, String>) LanguageId::code, DataTypes.StringType);
     spark.udf().register("sparklm_url_blocked", (UDF1<String, String>) UrlBlocklist::blocked, DataTypes.StringType);
     spark.udf().register("sparklm_redact_pii", (UDF1<String, String>) PiiRedactor::redactText, DataTypes.StringType);
+    registerDedup(spark);
+  }
+
+  /** {@code sparklm_minhash(text)}: FineWeb's 112-value signature; {@code sparklm_text_hash(text)}: the exact-copy key. */
+  static void registerDedup(SparkSession spark) {
+    MinHash minHash = MinHash.fineWeb();
+    spark.udf().register("sparklm_minhash", (UDF1<String, long[]>) minHash::signature,
+        DataTypes.createArrayType(DataTypes.LongType, false));
+    spark.udf().register("sparklm_text_hash", (UDF1<String, String>) TextKey::hash, DataTypes.StringType);
   }
 }
