@@ -13,32 +13,39 @@ public record SparklmConfig(
     SparkSettings spark,
     StorageSettings storage,
     IngestConfig ingest,
-    DemoConfig demo) {
+    DemoConfig demo,
+    EvalConfig eval) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS,
+      EvalConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
     Check.notNull("storage", storage);
     Check.notNull("ingest", ingest);
     Check.notNull("demo", demo);
+    Check.notNull("eval", eval);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, ingest, demo);
+    return new SparklmConfig(v, storage, ingest, demo, eval);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, ingest, demo);
+    return new SparklmConfig(spark, v, ingest, demo, eval);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, v, demo);
+    return new SparklmConfig(spark, storage, v, demo, eval);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, ingest, v);
+    return new SparklmConfig(spark, storage, ingest, v, eval);
+  }
+
+  public SparklmConfig withEval(EvalConfig v) {
+    return new SparklmConfig(spark, storage, ingest, demo, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

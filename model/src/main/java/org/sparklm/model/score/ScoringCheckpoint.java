@@ -27,8 +27,15 @@ public final class ScoringCheckpoint {
 
   private ScoringCheckpoint() {}
 
-  /** The checkpoint's description, from {@code state.json} alone. */
-  public record Info(String path, long step, GptConfig model, String tokenizerHash) implements java.io.Serializable {}
+  /**
+   * The checkpoint's description, from {@code state.json} alone. Serializable (it travels to
+   * Spark executors), so the model config is kept as its JSON ({@link GptConfig} is not).
+   */
+  public record Info(String path, long step, String modelJson, String tokenizerHash) implements java.io.Serializable {
+    public GptConfig model() {
+      return ConfigLoader.fromJson(modelJson, GptConfig.class);
+    }
+  }
 
   /**
    * @throws IOException naming the folder and what is wrong with it
@@ -48,14 +55,13 @@ public final class ScoringCheckpoint {
     if (s == null || !s.hasNonNull("step") || !s.hasNonNull("model")) {
       throw new IOException(state + " has no 'step' or 'model': not a checkpoint written by train");
     }
-    GptConfig model;
     try {
-      model = ConfigLoader.fromJson(s.get("model").toString(), GptConfig.class);
+      ConfigLoader.fromJson(s.get("model").toString(), GptConfig.class);
     } catch (RuntimeException e) {
       throw new IOException(state + ": the model config is invalid: " + e.getMessage(), e);
     }
     String tok = s.hasNonNull("tokenizer_hash") ? s.get("tokenizer_hash").asText() : null;
-    return new Info(stepDir.toString(), s.get("step").asLong(), model, tok);
+    return new Info(stepDir.toString(), s.get("step").asLong(), s.get("model").toString(), tok);
   }
 
   /** The checkpoint's model on {@code device}; the weights are checked against its config. */
