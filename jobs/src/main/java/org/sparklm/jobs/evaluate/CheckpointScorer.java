@@ -112,6 +112,7 @@ final class CheckpointScorer implements Serializable {
     Gpt model;
     try {
       if (threads > 0) {
+        ai.djl.engine.Engine.getInstance(); // loads libtorch: its thread setting is a native call
         JniUtils.setNumThreads(threads);
       }
       model = ModelCache.get(info, Devices.select(device), conf.get(), maxModels);
