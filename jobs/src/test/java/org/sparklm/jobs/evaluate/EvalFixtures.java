@@ -34,8 +34,13 @@ final class EvalFixtures {
 
   /** A tiny byte model trained 12 steps on Brown text, checkpoints at steps 4, 8, 12. */
   static Path trainedRun(Path dir) throws IOException {
+    return trainedRun(dir, 12, 4);
+  }
+
+  static Path trainedRun(Path dir, int steps, int every) throws IOException {
     String text = brownText().repeat(3);
-    QuickRun.train(QuickRun.bytes(text), new org.apache.hadoop.fs.Path(dir.toUri().toString()), 12, 4, 5, new Configuration());
+    QuickRun.train(QuickRun.bytes(text), new org.apache.hadoop.fs.Path(dir.toUri().toString()), steps, every, 5,
+        new Configuration());
     return dir;
   }
 
