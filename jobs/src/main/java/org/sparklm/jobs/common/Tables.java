@@ -19,6 +19,10 @@ import org.apache.spark.sql.SparkSession;
  * registered under its path below the warehouse with '/' replaced by '_' (e.g.
  * {@code demo/ingest/documents} as {@code demo_ingest_documents}) and also under its own folder
  * name ({@code documents}) when no other table has that name.
+ *
+ * <p>Iceberg tables are not Parquet folders (their data files include replaced ones): they are
+ * skipped by the folder walk, and the evaluation tables of the warehouse's Iceberg catalog are
+ * registered by their names ({@code eval_summary}...) through the catalog instead.
  */
 public final class Tables {
   private Tables() {}
@@ -75,6 +79,8 @@ public final class Tables {
             + ex.getMessage().lines().findFirst().orElse(""), ex);
       }
     }
+    all.putAll(org.sparklm.jobs.evaluate.EvalTables.registerViews(spark, warehouse,
+        org.sparklm.jobs.config.EvalConfig.DEFAULTS));
     return all;
   }
 
@@ -96,10 +102,24 @@ public final class Tables {
     }
     for (FileStatus c : children) {
       String n = c.getPath().getName();
-      if (c.isDirectory() && !n.startsWith(".") && !n.startsWith("_")) {
+      if (c.isDirectory() && !n.startsWith(".") && !n.startsWith("_") && !isIcebergTable(fs, c.getPath())) {
         walk(fs, c.getPath(), depth + 1, out);
       }
     }
+  }
+
+  /** An Iceberg table folder: {@code metadata/*.metadata.json} beside {@code data/}. */
+  private static boolean isIcebergTable(FileSystem fs, Path dir) throws IOException {
+    Path meta = new Path(dir, "metadata");
+    if (!fs.isDirectory(meta)) {
+      return false;
+    }
+    for (FileStatus st : fs.listStatus(meta)) {
+      if (st.getPath().getName().endsWith(".metadata.json")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String sqlName(String rel) {

@@ -20,10 +20,11 @@ public record SparklmConfig(
     TrainTokenizerConfig trainTokenizer,
     TokenizeConfig tokenize,
     TrainJobConfig train,
+    EvalConfig eval,
     DemoConfig demo) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, EvalConfig.DEFAULTS, DemoConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
@@ -35,47 +36,52 @@ public record SparklmConfig(
     Check.notNull("train_tokenizer", trainTokenizer);
     Check.notNull("tokenize", tokenize);
     Check.notNull("train", train);
+    Check.notNull("eval", eval);
     Check.notNull("demo", demo);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withTokenizer(TokenizerSettings v) {
-    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withClean(CleanConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withDedup(DedupConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, eval, demo);
   }
 
   public SparklmConfig withTokenize(TokenizeConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, eval, demo);
   }
 
   public SparklmConfig withTrain(TrainJobConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, eval, demo);
+  }
+
+  public SparklmConfig withEval(EvalConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v, demo);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {
