@@ -11,7 +11,7 @@ import org.sparklm.model.config.InvalidValueException;
  * is {@code tokenizer.path}.
  */
 public record TokenizeConfig(
-    @JsonPropertyDescription("Documents: folders holding a documents/ table (ingest or clean output) or documents tables; --input")
+    @JsonPropertyDescription("Documents: folders holding a documents/ table (ingest, clean...), documents tables, or .jsonl[.gz] files with id and text; --input")
     List<String> input,
     @JsonPropertyDescription("Output folder: train/, val/, heldout/ shards, manifest.json and the splits/ table; --output")
     String output,
