@@ -66,6 +66,10 @@ public record TokenizeConfig(
     return new TokenizeConfig(input, output, seqLen, val, heldout, seed, shardTargetBytes, packGroups);
   }
 
+  public TokenizeConfig withPackGroups(int v) {
+    return new TokenizeConfig(input, output, seqLen, valFraction, heldoutFraction, seed, shardTargetBytes, v);
+  }
+
   public TokenizeConfig withShardTargetBytes(long v) {
     return new TokenizeConfig(input, output, seqLen, valFraction, heldoutFraction, seed, v, packGroups);
   }
