@@ -11,7 +11,7 @@ import org.sparklm.model.config.InvalidValueException;
  * is {@code tokenizer.path}.
  */
 public record TokenizeConfig(
-    @JsonPropertyDescription("Documents: folders holding a documents/ table (ingest or clean output) or documents tables; --input")
+    @JsonPropertyDescription("Documents: folders holding a documents/ table (ingest, clean...), documents tables, or .jsonl[.gz] files with id and text; --input")
     List<String> input,
     @JsonPropertyDescription("Output folder: train/, val/, heldout/ shards, manifest.json and the splits/ table; --output")
     String output,
@@ -64,6 +64,10 @@ public record TokenizeConfig(
 
   public TokenizeConfig withSplitFractions(double val, double heldout) {
     return new TokenizeConfig(input, output, seqLen, val, heldout, seed, shardTargetBytes, packGroups);
+  }
+
+  public TokenizeConfig withPackGroups(int v) {
+    return new TokenizeConfig(input, output, seqLen, valFraction, heldoutFraction, seed, shardTargetBytes, v);
   }
 
   public TokenizeConfig withShardTargetBytes(long v) {

@@ -7,7 +7,7 @@ import org.sparklm.model.config.InvalidValueException;
 
 /** The {@code train-tokenizer} job: documents in, a byte-level BPE {@code tokenizer.json} out. */
 public record TrainTokenizerConfig(
-    @JsonPropertyDescription("Documents: folders holding a documents/ table (ingest or clean output) or documents tables; --input")
+    @JsonPropertyDescription("Documents: folders holding a documents/ table (ingest, clean...), documents tables, or .jsonl[.gz] files with id and text; --input")
     List<String> input,
     @JsonPropertyDescription("Output folder: tokenizer.json, tokenizer-info.json and the vocab/ table; --output")
     String output,

@@ -9,13 +9,15 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.JobException;
 
 /**
  * The documents a tokenizer job reads: each input is a job's output folder holding a
- * {@code documents/} table (ingest, clean, dedup...) or a documents table itself. Only
- * {@code doc_id} and {@code text} are used.
+ * {@code documents/} table (ingest, clean, dedup...), a documents table itself, or a JSON Lines
+ * file ({@code .jsonl[.gz]}) with a {@code text} field and an {@code id} or {@code doc_id} (the
+ * Brown corpus as shipped in shared/data). Only {@code doc_id} and {@code text} are used.
  */
 public final class DocumentsInput {
   private DocumentsInput() {}
@@ -28,6 +30,12 @@ public final class DocumentsInput {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Dataset<Row> all = null;
     for (String in : inputs) {
+      if (in.endsWith(".jsonl") || in.endsWith(".jsonl.gz") || in.endsWith(".json") || in.endsWith(".json.gz")) {
+        Dataset<Row> j = jsonLines(spark, in, job);
+        tables.add(HadoopPaths.qualify(in, conf).toString());
+        all = all == null ? j : all.unionAll(j);
+        continue;
+      }
       Path p = HadoopPaths.qualify(in, conf);
       Path table = p;
       try {
@@ -57,5 +65,20 @@ public final class DocumentsInput {
       all = all == null ? sel : all.unionAll(sel);
     }
     return all;
+  }
+
+  private static Dataset<Row> jsonLines(SparkSession spark, String in, String job) {
+    Dataset<Row> j;
+    try {
+      j = spark.read().json(in);
+    } catch (RuntimeException e) {
+      throw new JobException(job + ": cannot read '" + in + "': " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+    }
+    List<String> cols = Arrays.asList(j.columns());
+    String id = cols.contains("doc_id") ? "doc_id" : cols.contains("id") ? "id" : null;
+    if (!cols.contains("text") || id == null) {
+      throw new JobException(job + ": '" + in + "' needs text and id (or doc_id) fields (it has " + cols + ")");
+    }
+    return j.select(functions.col(id).cast("string").as("doc_id"), functions.col("text"));
   }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     description = "Encode documents with the tokenizer, pack them into rows of seq_len + 1 ids and write seeded, "
         + "shuffled Parquet shards under train/, val/ and heldout/ with a manifest.json.")
 public final class TokenizeCommand extends SparkCommand {
-  @Option(names = "--input", paramLabel = "DIR", description = "Folder with a documents/ table; repeatable (setting tokenize.input)")
+  @Option(names = "--input", paramLabel = "DIR", description = "Folder with a documents/ table, or a .jsonl[.gz] file (id, text); repeatable (setting tokenize.input)")
   List<String> input;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Output folder (setting tokenize.output)")

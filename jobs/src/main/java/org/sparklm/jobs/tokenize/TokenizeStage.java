@@ -11,6 +11,8 @@ public final class TokenizeStage implements DemoStage {
   /** 5% each: a few pages of the 83; the tokenizer stage leaves them out of its training text. */
   static final double DEMO_VAL = 0.05;
   static final double DEMO_HELDOUT = 0.05;
+  /** 83 pages need no more: fewer, bigger tasks on 2 cores. */
+  static final int DEMO_PACK_GROUPS = 4;
 
   @Override
   public String name() {
@@ -28,7 +30,7 @@ public final class TokenizeStage implements DemoStage {
     String tokenizer = ctx.dir("train-tokenizer");
     TokenizeJob.Result r = TokenizeJob.run(ctx.spark(), ctx.config().tokenize().withInput(java.util.List.of(docs))
         .withOutput(ctx.dir(name())).withSeqLen(DEMO_SEQ_LEN).withSplitFractions(DEMO_VAL, DEMO_HELDOUT)
-        .withShardTargetBytes(DEMO_SHARD_BYTES), tokenizer);
+        .withShardTargetBytes(DEMO_SHARD_BYTES).withPackGroups(DEMO_PACK_GROUPS), tokenizer);
     TokenizeCommand.report(r, ctx.out());
     ctx.sql("Splits (bytes/token on each split's text; the tokenizer saw only train's)", "SELECT split, documents, tokens, rows, shards, dropped_tokens, "
         + "round(text_bytes / tokens, 3) AS bytes_per_token, vocab_size FROM tokenize_splits "

@@ -56,7 +56,7 @@ public final class TokenizerBenchCommand extends SparkCommand {
   @Override
   protected int run(SparkSession spark, SparklmConfig config) throws Exception {
     List<String> texts = new ArrayList<>();
-    for (Row r : TextInputs.read(spark, input, "tokenizer-bench").select("text").collectAsList()) {
+    for (Row r : DocumentsInput.read(spark, input, "tokenizer-bench", new ArrayList<>()).select("text").collectAsList()) {
       if (!r.isNullAt(0)) {
         texts.add(r.getString(0));
       }

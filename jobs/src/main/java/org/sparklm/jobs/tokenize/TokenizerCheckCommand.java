@@ -87,7 +87,7 @@ public final class TokenizerCheckCommand extends SparkCommand {
       throw new JobException("tokenizer-check: " + e.getMessage(), e);
     }
     Broadcast<byte[]> tok = jsc.broadcast(json);
-    List<Result> parts = TextInputs.read(spark, inputs, "tokenizer-check").javaRDD()
+    List<Result> parts = DocumentsInput.read(spark, inputs, "tokenizer-check", new ArrayList<>()).javaRDD()
         .mapPartitions((Iterator<Row> rows) -> List.of(checkPartition(tok.value(), rows)).iterator()).collect();
     Result total = new Result(0, 0, 0, 0, 0, 0, null);
     for (Result p : parts) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     description = "Learn a byte-level BPE tokenizer from documents: pre-tokens counted on Spark, merges on the driver. "
         + "Writes tokenizer.json (Hugging Face format), tokenizer-info.json and a vocab table.")
 public final class TrainTokenizerCommand extends SparkCommand {
-  @Option(names = "--input", paramLabel = "DIR", description = "Folder with a documents/ table; repeatable (setting train_tokenizer.input)")
+  @Option(names = "--input", paramLabel = "DIR", description = "Folder with a documents/ table, or a .jsonl[.gz] file (id, text); repeatable (setting train_tokenizer.input)")
   List<String> input;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Output folder (setting train_tokenizer.output)")

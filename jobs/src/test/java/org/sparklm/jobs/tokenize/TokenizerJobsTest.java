@@ -107,7 +107,7 @@ class TokenizerJobsTest {
   @Test
   void tokenizeWritesPackedShuffledShardsReproducibly() throws IOException {
     TokenizeConfig cfg = TokenizeConfig.DEFAULTS.withInput(List.of(docs)).withSeqLen(64).withSplitFractions(0.1, 0.1)
-        .withShardTargetBytes(65L * 4 * 200); // 200 rows per shard
+        .withShardTargetBytes(65L * 4 * 200).withPackGroups(4); // 200 rows per shard
     String out1 = dir.resolve("tokens1").toString();
     String out2 = dir.resolve("tokens2").toString();
     ShardManifest m = TokenizeJob.run(spark, cfg.withOutput(out1), tokenizerDir).manifest();
@@ -173,6 +173,17 @@ class TokenizerJobsTest {
       assertEquals(new ShardCursor(1, 0, 0), r.cursor());
     }
     assertTrue(seen.size() > train.rows() * 0.9, "rows repeated within an epoch");
+  }
+
+  @Test
+  void checkCommandFindsTheSameIdsAsHuggingFace() {
+    String res = System.getProperty("sparklm.repo.root", "..") + "/model/src/test/resources/tokenizer/";
+    TokenizerCheckCommand.Result r = TokenizerCheckCommand.check(spark, List.of(docs, res + "brown-slice.jsonl"), tokenizerDir);
+    assertEquals(texts.size() + 20, r.documents());
+    assertEquals(0, r.idMismatches(), r.firstProblem());
+    assertEquals(0, r.roundTripFailures(), r.firstProblem());
+    assertEquals(1, r.withSpecialText());
+    assertTrue(r.bytes() > 2 * r.tokens(), "bytes/token " + (double) r.bytes() / r.tokens()); // 700 ids: ~2.2
   }
 
   @Test

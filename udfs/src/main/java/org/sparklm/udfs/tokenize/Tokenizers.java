@@ -3,6 +3,9 @@ package org.sparklm.udfs.tokenize;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,10 +21,20 @@ public final class Tokenizers {
   private Tokenizers() {}
 
   private static final ConcurrentHashMap<String, BpeTokenizer> BY_SHA = new ConcurrentHashMap<>();
+  /**
+   * By array identity: a function or task calls this once per row with the same array (its own
+   * deserialised copy), and hashing a 1 MB tokenizer.json per row would cost more than encoding.
+   */
+  private static final Map<byte[], BpeTokenizer> BY_ARRAY = Collections.synchronizedMap(new WeakHashMap<>());
 
   /** The tokenizer of these {@code tokenizer.json} bytes, parsed once per JVM. */
   public static BpeTokenizer fromJson(byte[] json) {
-    return BY_SHA.computeIfAbsent(TokenizerJson.sha256(json), k -> BpeTokenizer.fromJson(json));
+    BpeTokenizer t = BY_ARRAY.get(json);
+    if (t == null) {
+      t = BY_SHA.computeIfAbsent(TokenizerJson.sha256(json), k -> BpeTokenizer.fromJson(json));
+      BY_ARRAY.put(json, t);
+    }
+    return t;
   }
 
   /**
