@@ -109,7 +109,7 @@ final class TrainData {
     String desc = what + ", " + train.length + " training bytes";
     return new Sources(ArrayTokenRows.source(train, seqLen, 256, seed, desc),
         ArrayTokenRows.source(val, seqLen, 256, seed, "held-out bytes"), unigramCrossEntropy(train, val),
-        train.length, val.length, "bytes");
+        train.length, val.length, org.sparklm.model.score.ByteEncoder.HASH);
   }
 
   /**
