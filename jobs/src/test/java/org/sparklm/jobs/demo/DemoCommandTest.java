@@ -22,10 +22,11 @@ class DemoCommandTest {
     assertTrue(r.out().contains("| text/html    | UTF-8   |        83 |"), r.out());
     assertTrue(r.out().contains("argparse"), "longest titles listed");
     assertTrue(Files.isDirectory(work.resolve("ingest/documents")));
-    // evaluate: every checkpoint (steps 10..40) on both held-out sets, bits per byte from SQL
+    // evaluate: every checkpoint of the train stage on both held-out sets, bits per byte from SQL
     assertTrue(r.out().contains("-- Bits per byte by training step, per held-out set"), r.out());
-    for (String row : new String[] {"| brown   |   10 |", "| brown   |   40 |", "| crawl   |   10 |", "| crawl   |   40 |"}) {
-      assertTrue(r.out().contains(row), row + " in\n" + r.out());
+    for (String set : new String[] {"brown", "crawl"}) {
+      long steps = r.out().lines().filter(l -> l.matches("\\| " + set + " +\\| +\\d+ \\| +\\d+\\.\\d+ \\|.*")).count();
+      assertTrue(steps >= 2, set + ": bits per byte for at least two checkpoints in\n" + r.out());
     }
     assertTrue(Files.exists(work.resolve("iceberg/catalog.sqlite")));
   }
