@@ -79,7 +79,7 @@ public final class Trainer implements AutoCloseable {
       JniUtils.setNumThreads(config.threads());
     }
     this.fp16 = "fp16".equals(config.precision());
-    if (fp16 && !model.device().isGpu()) {
+    if (fp16 && !model.device().isGpu() && !b.fp16OnCpu) {
       throw new org.sparklm.model.config.InvalidValueException("precision",
           "fp16 needs a GPU (the model is on " + model.device() + "): use precision=fp32 on CPU");
     }
@@ -114,6 +114,13 @@ public final class Trainer implements AutoCloseable {
     private TokenSource source;
     private TrainState state;
     private double peakFlops = Double.NaN;
+    private boolean fp16OnCpu;
+
+    /** Tests only: run the fp16 path on the CPU (slow there, but it exercises the code). */
+    Builder allowFp16OnCpu() {
+      this.fp16OnCpu = true;
+      return this;
+    }
 
     public Builder setModel(Gpt v) {
       this.model = v;
@@ -218,7 +225,7 @@ public final class Trainer implements AutoCloseable {
       }
     }
     NDArray sumSq = null;
-    for (NDArray p : model.parameters().values()) {
+    for (NDArray p : model.trainable().values()) {
       NDArray sq = gradient(p, scope).square().sum();
       sumSq = sumSq == null ? sq : sumSq.add(sq);
     }
@@ -269,13 +276,14 @@ public final class Trainer implements AutoCloseable {
   public void applyGradients(Gradients g, double lr, NDManager scope) {
     double clip = config.gradClip() > 0 && g.gradNorm() > config.gradClip() ? config.gradClip() / g.gradNorm() : 1.0;
     Map<String, NDArray> grads = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+    for (Map.Entry<String, NDArray> e : model.trainable().entrySet()) {
       grads.put(e.getKey(), gradient(e.getValue(), scope));
     }
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
     try {
       optimizer.update(model.parameters(), grads, lr, clip / lossScale, scope);
+      model.syncComputeCopies(scope); // fp16: the updated fp32 masters into the fp16 copies
     } finally {
       JniUtils.setGradMode(was);
     }
@@ -290,16 +298,23 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** A parameter's gradient as an array owned by {@code scope} (the wrapper only; the data stays). */
+  /**
+   * A parameter's gradient as an fp32 array owned by {@code scope} (in fp32 the wrapper only,
+   * the data stays; an fp16 gradient is converted to a new fp32 array).
+   */
   private static NDArray gradient(NDArray p, NDManager scope) {
     NDArray g = p.getGradient();
     g.attach(scope);
+    if (g.getDataType() != DataType.FLOAT32) {
+      g = g.toType(DataType.FLOAT32, false);
+      g.attach(scope);
+    }
     return g;
   }
 
   /** Zeroes every gradient in place (torch's zero_ on .grad): never set(float[]) on a gradient. */
   public void zeroGradients() {
-    for (NDArray p : model.parameters().values()) {
+    for (NDArray p : model.trainable().values()) {
       JniUtils.zeroGrad((PtNDArray) p);
     }
   }
@@ -315,6 +330,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Copies all gradients, in layout order, into {@code dst} (CPU models; for all-reduce). */
   public void readGradients(FloatBuffer dst) {
+    requireFp32("readGradients");
     try (NDManager scope = model.manager().newSubManager()) {
       for (NDArray p : model.parameters().values()) {
         dst.put(gradient(p, scope).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
@@ -327,6 +343,7 @@ public final class Trainer implements AutoCloseable {
    * through {@code set(NDIndex, NDArray)}, the write path that is safe on gradient arrays.
    */
   public void writeGradients(FloatBuffer src) {
+    requireFp32("writeGradients");
     try (NDManager scope = model.manager().newSubManager()) {
       for (NDArray p : model.parameters().values()) {
         float[] part = new float[Math.toIntExact(p.size())];
@@ -334,6 +351,12 @@ public final class Trainer implements AutoCloseable {
         NDArray g = gradient(p, scope);
         g.set(new NDIndex("..."), scope.create(part, p.getShape()).toDevice(p.getDevice(), false));
       }
+    }
+  }
+
+  private void requireFp32(String what) {
+    if (fp16) {
+      throw new IllegalStateException(what + " works on fp32 training only (the gradients of an fp16 run are on its fp16 copies)");
     }
   }
 
