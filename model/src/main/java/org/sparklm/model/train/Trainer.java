@@ -39,8 +39,10 @@ import org.sparklm.model.optim.LrSchedule;
  *   <li>the gradients are zeroed and every array the step made is freed with its manager.</li>
  * </ol>
  *
- * <p>Data parallelism splits this into {@link #computeGradients()}, the flat-buffer views
- * {@link #readGradients}/{@link #writeGradients}, and {@link #applyGradients}.
+ * <p>Data parallelism: give the builder a {@link GradientSync} ({@code optGradientSync}); each
+ * step then averages the flat gradients and the loss across workers before the checks and the
+ * update. The pieces are public too: {@link #computeGradients}, the flat-buffer views
+ * {@link #readGradients}/{@link #writeGradients}, {@link #gradientNorm} and {@link #applyGradients}.
  */
 public final class Trainer implements AutoCloseable {
   /** Loss-scale growth: double after this many finite fp16 steps (PyTorch's GradScaler default). */
@@ -57,6 +59,7 @@ public final class Trainer implements AutoCloseable {
   private final AdamW optimizer;
   private final boolean fp16;
   private final double peakFlops;
+  private final GradientSync sync;
   private TokenRows rows;
   private long step;
   private double lossScale;
@@ -86,6 +89,10 @@ public final class Trainer implements AutoCloseable {
     model.setComputeType(fp16 ? DataType.FLOAT16 : DataType.FLOAT32);
     this.optimizer = new AdamW(model.parameters(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     this.peakFlops = b.peakFlops;
+    this.sync = b.sync;
+    if (sync != null) {
+      requireFp32("data-parallel gradient sync");
+    }
     this.lossScale = fp16 ? 65536.0 : 1.0;
     TrainState s = b.state;
     ShardCursor cursor = ShardCursor.START;
@@ -115,6 +122,13 @@ public final class Trainer implements AutoCloseable {
     private TrainState state;
     private double peakFlops = Double.NaN;
     private boolean fp16OnCpu;
+    private GradientSync sync;
+
+    /** Data parallelism: averages each step's gradients (and loss) across workers. */
+    public Builder optGradientSync(GradientSync v) {
+      this.sync = v;
+      return this;
+    }
 
     /** Tests only: run the fp16 path on the CPU (slow there, but it exercises the code). */
     Builder allowFp16OnCpu() {
@@ -179,6 +193,9 @@ public final class Trainer implements AutoCloseable {
     double lr = schedule.lr(step);
     try (NDManager scope = model.manager().newSubManager()) {
       Gradients g = computeGradients(scope);
+      if (sync != null) {
+        g = synchronize(g, scope);
+      }
       String skip = skipReason(g);
       if (skip == null) {
         applyGradients(g, lr, scope);
@@ -234,6 +251,34 @@ public final class Trainer implements AutoCloseable {
         .toDevice(ai.djl.Device.cpu(), false).toFloatArray();
     double norm = Math.sqrt(host[1]) / lossScale;
     return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * seqLen);
+  }
+
+  /**
+   * Averages this step's gradients and loss across workers through {@link GradientSync}: the
+   * gradients (layout order) and the loss travel in one flat buffer, so every rank then sees the
+   * same gradients, norm and loss and makes the same skip decision.
+   */
+  private Gradients synchronize(Gradients local, NDManager scope) throws IOException {
+    int n = Math.toIntExact(gradientSize());
+    FloatBuffer flat = FloatBuffer.allocate(n + 1);
+    readGradients(flat);
+    flat.put((float) local.loss());
+    flat.flip();
+    sync.allReduceMean(flat);
+    flat.rewind();
+    writeGradients(flat);
+    double loss = flat.get(n);
+    return new Gradients(loss, gradientNorm(scope), local.tokens());
+  }
+
+  /** The global L2 norm of the gradients now on the parameters (one host sync), loss scale undone. */
+  public double gradientNorm(NDManager scope) {
+    NDArray sumSq = null;
+    for (NDArray p : model.trainable().values()) {
+      NDArray sq = gradient(p, scope).square().sum();
+      sumSq = sumSq == null ? sq : sumSq.add(sq);
+    }
+    return Math.sqrt(sumSq.toType(DataType.FLOAT32, false).getFloat()) / lossScale;
   }
 
   /** Why this step's update must not happen, or null. */

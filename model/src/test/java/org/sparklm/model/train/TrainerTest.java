@@ -111,6 +111,44 @@ class TrainerTest {
     }
   }
 
+  /**
+   * The data-parallel hook: a one-worker all-reduce (the buffer back unchanged) must give exactly
+   * the run without the hook, and a sync that scales the buffer changes what is applied.
+   */
+  @Test
+  void gradientSyncSeesEveryStepAndWhatItReturnsIsApplied() throws IOException {
+    List<Double> plain = new ArrayList<>();
+    try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 3);
+         Trainer t = Trainer.builder().setModel(gpt).setConfig(tiny(2, 1, 5)).setData(DATA).build()) {
+      for (int i = 0; i < 5; i++) {
+        plain.add(t.step().loss());
+      }
+    }
+    List<Integer> sizes = new ArrayList<>();
+    List<Double> synced = new ArrayList<>();
+    try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 3);
+         Trainer t = Trainer.builder().setModel(gpt).setConfig(tiny(2, 1, 5)).setData(DATA)
+             .optGradientSync(buf -> sizes.add(buf.remaining())).build()) {
+      for (int i = 0; i < 5; i++) {
+        synced.add(t.step().loss());
+      }
+      assertEquals(5, sizes.size(), "one all-reduce per step");
+      assertEquals(t.gradientSize() + 1, (long) sizes.get(0));
+    }
+    assertEquals(plain, synced);
+    // "the other worker" had twice the gradients and loss: the mean is 1.5x ours
+    try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 3);
+         Trainer t = Trainer.builder().setModel(gpt).setConfig(tiny(2, 1, 5).withSchedule(3e-3, 3e-4, 10, 0)).setData(DATA)
+             .optGradientSync(buf -> {
+               for (int i = buf.position(); i < buf.limit(); i++) {
+                 buf.put(i, buf.get(i) * 1.5f);
+               }
+             }).build()) {
+      Trainer.StepResult r = t.step();
+      assertEquals(plain.get(0) * 1.5, r.loss(), 1e-4);
+    }
+  }
+
   @Test
   void flatGradientBuffersRoundTrip() throws IOException {
     try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 1);
