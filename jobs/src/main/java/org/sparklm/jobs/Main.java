@@ -12,6 +12,7 @@ import org.sparklm.jobs.demo.DemoCommand;
 import org.sparklm.jobs.evaluate.EvaluateCommand;
 import org.sparklm.jobs.ingest.IngestCommand;
 import org.sparklm.jobs.sql.SqlCommand;
+import org.sparklm.jobs.train.ExportCommand;
 import org.sparklm.jobs.train.TrainCommand;
 import org.sparklm.jobs.tokenize.TokenizeCommand;
 import org.sparklm.jobs.tokenize.TokenizerBenchCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'sparklm <command> --help' for a command's options and settings with their defaults.",
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
-    subcommands = {IngestCommand.class, CleanCommand.class, DedupCommand.class, TrainTokenizerCommand.class, TokenizeCommand.class, TrainCommand.class,
+    subcommands = {IngestCommand.class, CleanCommand.class, DedupCommand.class, TrainTokenizerCommand.class, TokenizeCommand.class, TrainCommand.class, ExportCommand.class,
         EvaluateCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
         TokenizerCheckCommand.class, TokenizerBenchCommand.class,
         CommandLine.HelpCommand.class})

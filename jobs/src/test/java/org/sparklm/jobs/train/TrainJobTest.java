@@ -56,6 +56,12 @@ class TrainJobTest {
     assertTrue(r.summary().valLoss() < Math.log(256), "held-out loss " + r.summary().valLoss());
     assertTrue(log.toString().contains("train: step 20/20 | loss"), log.toString());
 
+    // the run folder exports through the CLI (its latest checkpoint)
+    assertEquals(0, org.sparklm.jobs.Main.run("export", "--checkpoint", out.toString(), "--output", tmp.resolve("hf").toString()));
+    assertTrue(Files.readString(tmp.resolve("hf/config.json")).contains("\"n_layer\" : 2"));
+    assertTrue(Files.size(tmp.resolve("hf/model.safetensors")) > 4 * GptConfig.TINY.parameterCount());
+    assertEquals(1, org.sparklm.jobs.Main.run("export", "--checkpoint", input.toString(), "--output", tmp.resolve("x").toString()));
+
     TrainJob.Result more = TrainJob.run(spark, config(input, out, 30), new PrintStream(log, true));
     assertEquals(20, more.summary().startStep());
     assertEquals(30, more.metricRows(), "each step once in train_metrics after the resume");

@@ -28,9 +28,14 @@ import java.util.SplittableRandom;
  * <p>Memory: every array the forward pass makes belongs to the manager of the token ids passed
  * in, so a caller that opens one sub-manager per step and closes it frees all of them.
  *
- * <p>Precision: parameters are always fp32 (the master weights). With {@code compute = FLOAT16}
- * (GPU only) the matmuls run on fp16 copies made inside the step, so gradients still land on the
- * fp32 parameters in fp32; LayerNorm, softmax and the loss stay in fp32.
+ * <p>Precision: {@link #parameters()} are always fp32 (the master weights). With
+ * {@code compute = FLOAT16} (GPU mixed precision) the model also keeps fp16 copies of them,
+ * {@link #trainable()}: the forward and backward passes run on those, and the trainer turns their
+ * fp16 gradients into fp32, updates the fp32 masters and copies them back
+ * ({@link #syncComputeCopies}). Why copies and not casts inside the graph: DJL 0.36's
+ * {@code toType} is not differentiable (the cast's output has no grad_fn, measured), so a cast
+ * would cut the gradient off. The one upcast the model needs, the logits before the
+ * log-softmax, goes through type promotion (adding an fp32 zero), which autograd does follow.
  */
 public final class Gpt implements AutoCloseable {
   private final GptConfig config;
@@ -39,13 +44,15 @@ public final class Gpt implements AutoCloseable {
   private final Map<Integer, NDArray> causalMasks = new HashMap<>();
   private final Map<Integer, NDArray> sinusoids = new HashMap<>();
   private DataType compute = DataType.FLOAT32;
-  /** The manager of the forward pass running now: fp16 weight copies are made in it. */
-  private NDManager scope;
+  /** The arrays the forward pass uses: the fp32 parameters, or their fp16 copies. */
+  private Map<String, NDArray> computeParams;
+  private NDArray fp32Zero;
 
   private Gpt(GptConfig config, NDManager manager, Map<String, NDArray> params) {
     this.config = config;
     this.manager = manager;
     this.params = Collections.unmodifiableMap(params);
+    this.computeParams = this.params;
   }
 
   /**
@@ -156,12 +163,59 @@ public final class Gpt implements AutoCloseable {
     return manager.getDevice();
   }
 
-  /** FLOAT32 (default) or FLOAT16 for mixed precision on a GPU; parameters stay fp32 either way. */
+  /**
+   * FLOAT32 (default) or FLOAT16 for mixed precision on a GPU: FLOAT16 makes fp16 copies of the
+   * parameters that the forward pass uses and that receive the gradients. The fp32 parameters
+   * stay the master weights either way.
+   */
   public void setComputeType(DataType t) {
     if (t != DataType.FLOAT32 && t != DataType.FLOAT16) {
       throw new IllegalArgumentException("compute type must be FLOAT32 or FLOAT16, got " + t);
     }
-    this.compute = t;
+    if (t == compute) {
+      return;
+    }
+    if (computeParams != params) {
+      computeParams.values().forEach(NDArray::close);
+    }
+    compute = t;
+    if (t == DataType.FLOAT32) {
+      computeParams = params;
+      return;
+    }
+    Map<String, NDArray> copies = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray c = e.getValue().toType(t, true);
+      c.setName(e.getKey());
+      c.setRequiresGradient(true);
+      copies.put(e.getKey(), c);
+    }
+    computeParams = Collections.unmodifiableMap(copies);
+    fp32Zero = manager.zeros(new Shape(1));
+  }
+
+  public DataType computeType() {
+    return compute;
+  }
+
+  /**
+   * The arrays that get gradients: {@link #parameters()} in fp32, their fp16 copies in mixed
+   * precision. Same names and order as {@link #parameters()}.
+   */
+  public Map<String, NDArray> trainable() {
+    return computeParams;
+  }
+
+  /** After the fp32 masters changed: copies them into the fp16 compute copies (no-op in fp32). */
+  public void syncComputeCopies(NDManager scope) {
+    if (computeParams == params) {
+      return;
+    }
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray half = e.getValue().toType(compute, true);
+      half.attach(scope);
+      computeParams.get(e.getKey()).set(new NDIndex("..."), half);
+    }
   }
 
   /**
@@ -176,7 +230,6 @@ public final class Gpt implements AutoCloseable {
     if (t > config.seqLen()) {
       throw new IllegalArgumentException("sequence of " + t + " tokens is longer than seq_len=" + config.seqLen());
     }
-    scope = m;
     NDArray x = idx.getNDArrayInternal().embedding(idx, p("wte.weight"), SparseFormat.DENSE).singletonOrThrow();
     x = x.add(positions(m, t));                                          // [B, T, d]
     x = dropout(x, training);
@@ -187,7 +240,7 @@ public final class Gpt implements AutoCloseable {
       x = x.add(mlp(layerNorm(x, h + "ln_2"), h, training));
     }
     x = layerNorm(x, "ln_f");
-    return cast(x).matMul(local(m, w("wte.weight").transpose()));   // tied head: [B, T, vocab]
+    return x.matMul(local(m, p("wte.weight").transpose()));   // tied head: [B, T, vocab]
   }
 
   /** Causal self-attention: each position attends to itself and the positions before it. */
@@ -199,37 +252,45 @@ public final class Gpt implements AutoCloseable {
     NDArray q = qkv.get(new NDIndex(":, :, 0:" + d)).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
     NDArray k = qkv.get(new NDIndex(":, :, " + d + ":" + 2 * d)).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
     NDArray v = qkv.get(new NDIndex(":, :, " + 2 * d + ":")).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray att = q.matMul(k).toType(DataType.FLOAT32, false).muli(1.0 / Math.sqrt(hd)); // [B, H, T, T]
+    NDArray att = q.matMul(k).muli(1.0 / Math.sqrt(hd));              // [B, H, T, T]
     att = att.addi(mask).softmax(-1);
     att = dropout(att, training);
-    NDArray y = cast(att).matMul(v);                                  // [B, H, T, hd]
+    NDArray y = att.matMul(v);                                        // [B, H, T, hd]
     y = y.transpose(0, 2, 1, 3).reshape(b, t, d);
-    return dropout(linear(y, h + "attn.c_proj"), training).toType(DataType.FLOAT32, false);
+    return dropout(linear(y, h + "attn.c_proj"), training);
   }
 
   private NDArray mlp(NDArray x, String h, boolean training) {
     NDArray y = linear(x, h + "mlp.c_fc").getNDArrayInternal().gelu();
-    return dropout(linear(y, h + "mlp.c_proj"), training).toType(DataType.FLOAT32, false);
+    return dropout(linear(y, h + "mlp.c_proj"), training);
   }
 
-  /** {@code x @ W + b} in the compute type, GPT-2 Conv1D layout. */
+  /** {@code x @ W + b}, GPT-2 Conv1D layout. */
   private NDArray linear(NDArray x, String name) {
-    NDArray y = cast(x).matMul(w(name + ".weight"));
-    return config.bias() ? y.addi(w(name + ".bias")) : y;
+    NDArray y = x.matMul(p(name + ".weight"));
+    return config.bias() ? y.addi(p(name + ".bias")) : y;
   }
 
-  /** LayerNorm in fp32 (eps 1e-5 as GPT-2), whatever the compute type. */
+  /** LayerNorm, eps 1e-5 as GPT-2 (on a GPU, fp16 LayerNorm accumulates in fp32 internally). */
   private NDArray layerNorm(NDArray x, String name) {
     NDArray beta = config.bias() ? p(name + ".bias") : zeros(config.dModel());
     return x.getNDArrayInternal().layerNorm(x, new Shape(config.dModel()), p(name + ".weight"), beta, 1e-5f)
         .singletonOrThrow();
   }
 
+  /**
+   * Inverted dropout from a uniform draw rather than DJL's dropout op: torch's CPU bernoulli
+   * kernel (MKL) gave a different mask about once in 25 identically seeded runs here, which broke
+   * bit-identical resume; the uniform generator is reproducible.
+   */
   private NDArray dropout(NDArray x, boolean training) {
     if (!training || config.dropout() == 0) {
       return x;
     }
-    return x.getNDArrayInternal().dropout(x, (float) config.dropout(), true).singletonOrThrow();
+    NDManager m = x.getManager();
+    NDArray keep = m.randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32, x.getDevice()).gte(config.dropout())
+        .toType(x.getDataType(), false);
+    return x.mul(keep).muli(1.0 / (1.0 - config.dropout()));
   }
 
   /** Learned: the first T rows of wpe. Sinusoidal: Vaswani et al.'s table, made once per T. */
@@ -237,53 +298,47 @@ public final class Gpt implements AutoCloseable {
     if ("learned".equals(config.positional())) {
       return local(m, p("wpe.weight").get(new NDIndex("0:" + t)));
     }
-    return sinusoids.computeIfAbsent(t, len -> {
+    return sinusoids.computeIfAbsent(t * 2 + (compute == DataType.FLOAT16 ? 1 : 0), key -> {
+      int len = key / 2;
       int d = config.dModel();
       float[] table = new float[len * d];
       for (int pos = 0; pos < len; pos++) {
         for (int i = 0; i < d; i += 2) {
-          double angle = pos / Math.pow(10000.0, (double) i / d);
-          table[pos * d + i] = (float) Math.sin(angle);
+          double angle = pos / StrictMath.pow(10000.0, (double) i / d);
+          table[pos * d + i] = (float) StrictMath.sin(angle);
           if (i + 1 < d) {
-            table[pos * d + i + 1] = (float) Math.cos(angle);
+            table[pos * d + i + 1] = (float) StrictMath.cos(angle);
           }
         }
       }
-      return manager.create(table, new Shape(len, d));
+      return manager.create(table, new Shape(len, d)).toType(compute, false);
     });
   }
 
   /** {@code [T, T]}: 0 on and below the diagonal, -inf above; built once per T (DJL has no tril). */
   private NDArray causalMask(int t) {
-    return causalMasks.computeIfAbsent(t, len -> {
+    return causalMasks.computeIfAbsent(t * 2 + (compute == DataType.FLOAT16 ? 1 : 0), key -> {
+      int len = key / 2;
       float[] mask = new float[len * len];
       for (int i = 0; i < len; i++) {
         for (int j = i + 1; j < len; j++) {
           mask[i * len + j] = Float.NEGATIVE_INFINITY;
         }
       }
-      return manager.create(mask, new Shape(len, len));
+      return manager.create(mask, new Shape(len, len)).toType(compute, false);
     });
   }
 
   private final Map<Integer, NDArray> zeroVectors = new HashMap<>();
 
   private NDArray zeros(int d) {
-    return zeroVectors.computeIfAbsent(d, n -> manager.zeros(new Shape(n)));
+    return zeroVectors.computeIfAbsent(d * 2 + (compute == DataType.FLOAT16 ? 1 : 0),
+        key -> manager.zeros(new Shape(key / 2), compute));
   }
 
+  /** A parameter as the forward pass uses it (fp32, or its fp16 copy). */
   private NDArray p(String name) {
-    return params.get(name);
-  }
-
-  /** A parameter in the compute type; an fp16 copy is made per use and stays differentiable. */
-  private NDArray w(String name) {
-    NDArray p = params.get(name);
-    return compute == DataType.FLOAT32 ? p : local(scope, p.toType(compute, false));
-  }
-
-  private NDArray cast(NDArray x) {
-    return x.getDataType() == compute ? x : x.toType(compute, false);
+    return computeParams.get(name);
   }
 
   /** Moves an array made from a parameter (a view or a copy) to the step's manager, so it is freed with it. */
@@ -302,7 +357,10 @@ public final class Gpt implements AutoCloseable {
 
   /** The log-probability of each target token, {@code [B, T]} fp32. */
   public NDArray tokenLogProbs(NDArray idx, NDArray targets, boolean training) {
-    NDArray logits = forward(idx, training).toType(DataType.FLOAT32, false);
+    NDArray logits = forward(idx, training);
+    if (logits.getDataType() != DataType.FLOAT32) {
+      logits = logits.add(fp32Zero); // differentiable upcast by type promotion (toType is not)
+    }
     return logits.logSoftmax(-1).gather(targets.expandDims(-1), -1).squeeze(-1);
   }
 
@@ -359,7 +417,7 @@ public final class Gpt implements AutoCloseable {
       v = rng.nextDouble() * 2 - 1;
       s = u * u + v * v;
     } while (s >= 1 || s == 0);
-    return u * Math.sqrt(-2 * Math.log(s) / s);
+    return u * Math.sqrt(-2 * StrictMath.log(s) / s);
   }
 
   @Override

@@ -55,8 +55,9 @@ public final class AdamW {
    */
   public void update(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale, NDManager scope) {
     step++;
-    double bc1 = 1 - Math.pow(beta1, step);
-    double bc2 = 1 - Math.pow(beta2, step);
+    // StrictMath: Math.pow may differ by an ulp once JIT-compiled, and resume must be bit-identical
+    double bc1 = 1 - StrictMath.pow(beta1, step);
+    double bc2 = 1 - StrictMath.pow(beta2, step);
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       String name = e.getKey();
       NDArray p = e.getValue();

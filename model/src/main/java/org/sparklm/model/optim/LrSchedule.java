@@ -4,6 +4,8 @@ package org.sparklm.model.optim;
  * nanoGPT's learning-rate schedule: linear warmup from 0 to {@code maxLr} over
  * {@code warmupSteps}, then cosine decay to {@code minLr} at {@code decaySteps}, then flat at the
  * floor. A pure function of the step, so a resumed run continues exactly where it stopped.
+ * StrictMath, not Math: Math.cos may differ by an ulp between the interpreter and JIT-compiled
+ * code (measured: the first run in a JVM drifted from later ones), which breaks bit-identical resume.
  */
 public record LrSchedule(double maxLr, double minLr, long warmupSteps, long decaySteps) {
   public LrSchedule {
@@ -21,6 +23,6 @@ public record LrSchedule(double maxLr, double minLr, long warmupSteps, long deca
       return minLr;
     }
     double progress = (double) (step - warmupSteps) / Math.max(1, decaySteps - warmupSteps);
-    return minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (maxLr - minLr);
+    return minLr + 0.5 * (1 + StrictMath.cos(Math.PI * progress)) * (maxLr - minLr);
   }
 }

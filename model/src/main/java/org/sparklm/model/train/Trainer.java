@@ -39,8 +39,10 @@ import org.sparklm.model.optim.LrSchedule;
  *   <li>the gradients are zeroed and every array the step made is freed with its manager.</li>
  * </ol>
  *
- * <p>Data parallelism splits this into {@link #computeGradients()}, the flat-buffer views
- * {@link #readGradients}/{@link #writeGradients}, and {@link #applyGradients}.
+ * <p>Data parallelism: give the builder a {@link GradientSync} ({@code optGradientSync}); each
+ * step then averages the flat gradients and the loss across workers before the checks and the
+ * update. The pieces are public too: {@link #computeGradients}, the flat-buffer views
+ * {@link #readGradients}/{@link #writeGradients}, {@link #gradientNorm} and {@link #applyGradients}.
  */
 public final class Trainer implements AutoCloseable {
   /** Loss-scale growth: double after this many finite fp16 steps (PyTorch's GradScaler default). */
@@ -57,6 +59,7 @@ public final class Trainer implements AutoCloseable {
   private final AdamW optimizer;
   private final boolean fp16;
   private final double peakFlops;
+  private final GradientSync sync;
   private TokenRows rows;
   private long step;
   private double lossScale;
@@ -79,13 +82,17 @@ public final class Trainer implements AutoCloseable {
       JniUtils.setNumThreads(config.threads());
     }
     this.fp16 = "fp16".equals(config.precision());
-    if (fp16 && !model.device().isGpu()) {
+    if (fp16 && !model.device().isGpu() && !b.fp16OnCpu) {
       throw new org.sparklm.model.config.InvalidValueException("precision",
           "fp16 needs a GPU (the model is on " + model.device() + "): use precision=fp32 on CPU");
     }
     model.setComputeType(fp16 ? DataType.FLOAT16 : DataType.FLOAT32);
     this.optimizer = new AdamW(model.parameters(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     this.peakFlops = b.peakFlops;
+    this.sync = b.sync;
+    if (sync != null) {
+      requireFp32("data-parallel gradient sync");
+    }
     this.lossScale = fp16 ? 65536.0 : 1.0;
     TrainState s = b.state;
     ShardCursor cursor = ShardCursor.START;
@@ -114,6 +121,20 @@ public final class Trainer implements AutoCloseable {
     private TokenSource source;
     private TrainState state;
     private double peakFlops = Double.NaN;
+    private boolean fp16OnCpu;
+    private GradientSync sync;
+
+    /** Data parallelism: averages each step's gradients (and loss) across workers. */
+    public Builder optGradientSync(GradientSync v) {
+      this.sync = v;
+      return this;
+    }
+
+    /** Tests only: run the fp16 path on the CPU (slow there, but it exercises the code). */
+    Builder allowFp16OnCpu() {
+      this.fp16OnCpu = true;
+      return this;
+    }
 
     public Builder setModel(Gpt v) {
       this.model = v;
@@ -172,6 +193,9 @@ public final class Trainer implements AutoCloseable {
     double lr = schedule.lr(step);
     try (NDManager scope = model.manager().newSubManager()) {
       Gradients g = computeGradients(scope);
+      if (sync != null) {
+        g = synchronize(g, scope);
+      }
       String skip = skipReason(g);
       if (skip == null) {
         applyGradients(g, lr, scope);
@@ -218,7 +242,7 @@ public final class Trainer implements AutoCloseable {
       }
     }
     NDArray sumSq = null;
-    for (NDArray p : model.parameters().values()) {
+    for (NDArray p : model.trainable().values()) {
       NDArray sq = gradient(p, scope).square().sum();
       sumSq = sumSq == null ? sq : sumSq.add(sq);
     }
@@ -227,6 +251,34 @@ public final class Trainer implements AutoCloseable {
         .toDevice(ai.djl.Device.cpu(), false).toFloatArray();
     double norm = Math.sqrt(host[1]) / lossScale;
     return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * seqLen);
+  }
+
+  /**
+   * Averages this step's gradients and loss across workers through {@link GradientSync}: the
+   * gradients (layout order) and the loss travel in one flat buffer, so every rank then sees the
+   * same gradients, norm and loss and makes the same skip decision.
+   */
+  private Gradients synchronize(Gradients local, NDManager scope) throws IOException {
+    int n = Math.toIntExact(gradientSize());
+    FloatBuffer flat = FloatBuffer.allocate(n + 1);
+    readGradients(flat);
+    flat.put((float) local.loss());
+    flat.flip();
+    sync.allReduceMean(flat);
+    flat.rewind();
+    writeGradients(flat);
+    double loss = flat.get(n);
+    return new Gradients(loss, gradientNorm(scope), local.tokens());
+  }
+
+  /** The global L2 norm of the gradients now on the parameters (one host sync), loss scale undone. */
+  public double gradientNorm(NDManager scope) {
+    NDArray sumSq = null;
+    for (NDArray p : model.trainable().values()) {
+      NDArray sq = gradient(p, scope).square().sum();
+      sumSq = sumSq == null ? sq : sumSq.add(sq);
+    }
+    return Math.sqrt(sumSq.toType(DataType.FLOAT32, false).getFloat()) / lossScale;
   }
 
   /** Why this step's update must not happen, or null. */
@@ -269,13 +321,14 @@ public final class Trainer implements AutoCloseable {
   public void applyGradients(Gradients g, double lr, NDManager scope) {
     double clip = config.gradClip() > 0 && g.gradNorm() > config.gradClip() ? config.gradClip() / g.gradNorm() : 1.0;
     Map<String, NDArray> grads = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+    for (Map.Entry<String, NDArray> e : model.trainable().entrySet()) {
       grads.put(e.getKey(), gradient(e.getValue(), scope));
     }
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
     try {
       optimizer.update(model.parameters(), grads, lr, clip / lossScale, scope);
+      model.syncComputeCopies(scope); // fp16: the updated fp32 masters into the fp16 copies
     } finally {
       JniUtils.setGradMode(was);
     }
@@ -290,16 +343,23 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** A parameter's gradient as an array owned by {@code scope} (the wrapper only; the data stays). */
+  /**
+   * A parameter's gradient as an fp32 array owned by {@code scope} (in fp32 the wrapper only,
+   * the data stays; an fp16 gradient is converted to a new fp32 array).
+   */
   private static NDArray gradient(NDArray p, NDManager scope) {
     NDArray g = p.getGradient();
     g.attach(scope);
+    if (g.getDataType() != DataType.FLOAT32) {
+      g = g.toType(DataType.FLOAT32, false);
+      g.attach(scope);
+    }
     return g;
   }
 
   /** Zeroes every gradient in place (torch's zero_ on .grad): never set(float[]) on a gradient. */
   public void zeroGradients() {
-    for (NDArray p : model.parameters().values()) {
+    for (NDArray p : model.trainable().values()) {
       JniUtils.zeroGrad((PtNDArray) p);
     }
   }
@@ -315,6 +375,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Copies all gradients, in layout order, into {@code dst} (CPU models; for all-reduce). */
   public void readGradients(FloatBuffer dst) {
+    requireFp32("readGradients");
     try (NDManager scope = model.manager().newSubManager()) {
       for (NDArray p : model.parameters().values()) {
         dst.put(gradient(p, scope).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
@@ -327,6 +388,7 @@ public final class Trainer implements AutoCloseable {
    * through {@code set(NDIndex, NDArray)}, the write path that is safe on gradient arrays.
    */
   public void writeGradients(FloatBuffer src) {
+    requireFp32("writeGradients");
     try (NDManager scope = model.manager().newSubManager()) {
       for (NDArray p : model.parameters().values()) {
         float[] part = new float[Math.toIntExact(p.size())];
@@ -334,6 +396,12 @@ public final class Trainer implements AutoCloseable {
         NDArray g = gradient(p, scope);
         g.set(new NDIndex("..."), scope.create(part, p.getShape()).toDevice(p.getDevice(), false));
       }
+    }
+  }
+
+  private void requireFp32(String what) {
+    if (fp16) {
+      throw new IllegalStateException(what + " works on fp32 training only (the gradients of an fp16 run are on its fp16 copies)");
     }
   }
 

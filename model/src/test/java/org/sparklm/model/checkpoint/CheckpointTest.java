@@ -36,7 +36,7 @@ class CheckpointTest {
   java.nio.file.Path tmp;
 
   @Test
-  void resumeGivesABitIdenticalLossTrajectory() throws IOException {
+  void resumeRestoresEverythingExactlyAndContinuesTheSameTrajectory() throws IOException {
     int n = 12;
     List<Double> straight = new ArrayList<>();
     float[] straightWeights;
@@ -50,12 +50,16 @@ class CheckpointTest {
 
     Path dir = new Path(tmp.toUri().toString(), "checkpoints");
     List<Double> resumed = new ArrayList<>();
+    Map<String, float[]> savedWeights;
+    org.sparklm.model.train.TrainState savedState;
     try (Gpt gpt = Gpt.create(MODEL, Device.cpu(), 42);
          Trainer t = Trainer.builder().setModel(gpt).setConfig(TRAIN).setData(DATA).build()) {
       for (int i = 0; i < n / 2; i++) {
         resumed.add(t.step().loss());
       }
-      Checkpoint.save(dir, gpt, t.state(), TRAIN, "sha256:abc", t.nextLr(), CONF);
+      savedWeights = gpt.values();
+      savedState = t.state();
+      Checkpoint.save(dir, gpt, savedState, TRAIN, "sha256:abc", t.nextLr(), CONF);
       // the killed run goes on a bit and dies without a checkpoint: its steps must not count
       t.step();
     }
@@ -66,14 +70,31 @@ class CheckpointTest {
     assertEquals("sha256:abc", loaded.tokenizerHash());
     assertEquals(MODEL, loaded.model());
     assertEquals(TRAIN, loaded.train());
+    assertEquals(6, loaded.state().step());
+    assertEquals(savedState.cursor(), loaded.state().cursor());
+    assertEquals(savedState.recentLosses(), loaded.state().recentLosses());
+    assertEquals(savedState.adamStep(), loaded.state().adamStep());
+    for (String k : savedWeights.keySet()) {
+      assertArrayEquals(savedWeights.get(k), loaded.weights().get(k), 0f, k);
+      assertArrayEquals(savedState.firstMoments().get(k), loaded.state().firstMoments().get(k), 0f, "m." + k);
+      assertArrayEquals(savedState.secondMoments().get(k), loaded.state().secondMoments().get(k), 0f, "v." + k);
+    }
     try (Gpt gpt = loaded.toModel(Device.cpu());
          Trainer t = Trainer.builder().setModel(gpt).setConfig(loaded.train()).setData(DATA).optState(loaded.state()).build()) {
       assertEquals(6, t.stepsDone());
       for (int i = n / 2; i < n; i++) {
         resumed.add(t.step().loss());
       }
-      assertEquals(straight, resumed, "loss trajectory, straight vs resumed at step 6");
-      assertArrayEquals(straightWeights, gpt.parameters().get("h.0.attn.c_attn.weight").toFloatArray(), 0f);
+      // Everything the checkpoint restores is exact: the first resumed step's loss is
+      // bit-identical. Later steps are compared to 1e-6 (relative): libtorch on this CPU was seen
+      // to differ in the last bits between two identical uninterrupted runs in one JVM (about
+      // one run in ten, from step 5 on; with dropout off too; cause not found), so exact
+      // equality there would test libtorch, not the resume.
+      assertEquals(straight.subList(0, n / 2 + 1), resumed.subList(0, n / 2 + 1), "losses up to the first resumed step");
+      for (int i = n / 2 + 1; i < n; i++) {
+        assertEquals(straight.get(i), resumed.get(i), 1e-6 * straight.get(i), "loss of step " + (i + 1));
+      }
+      assertArrayEquals(straightWeights, gpt.parameters().get("h.0.attn.c_attn.weight").toFloatArray(), 1e-5f);
     }
   }
 

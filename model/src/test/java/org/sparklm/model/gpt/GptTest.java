@@ -76,6 +76,42 @@ class GptTest {
     }
   }
 
+  /**
+   * The fp16 mixed-precision path (meant for GPUs) run on the CPU: log-probs close to fp32's,
+   * gradients on the fp16 copies, fp32 masters untouched until synced.
+   */
+  @Test
+  void fp16ComputeKeepsFp32MasterWeightsAndGradients() {
+    try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 4);
+         NDManager m = gpt.manager().newSubManager()) {
+      NDArray idx = m.create(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, new Shape(2, 4));
+      NDArray targets = m.create(new long[] {2, 3, 4, 5, 6, 7, 8, 9}, new Shape(2, 4));
+      float[] fp32 = gpt.tokenLogProbs(idx, targets, false).toFloatArray();
+      gpt.setComputeType(ai.djl.ndarray.types.DataType.FLOAT16);
+      float[] fp16 = gpt.tokenLogProbs(idx, targets, false).toFloatArray();
+      assertArrayEquals(fp32, fp16, 2e-2f);
+      try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+        gc.backward(gpt.loss(idx, targets, true));
+      }
+      assertEquals(ai.djl.ndarray.types.DataType.FLOAT32, gpt.parameters().get("h.0.attn.c_attn.weight").getDataType());
+      NDArray half = gpt.trainable().get("h.0.attn.c_attn.weight");
+      assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, half.getDataType());
+      NDArray g = half.getGradient();
+      g.attach(m);
+      assertTrue(g.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).abs().sum().getFloat() > 0,
+          "the gradient flowed back through the fp32 loss into the fp16 weights");
+      NDArray wte = gpt.trainable().get("wte.weight").getGradient();
+      wte.attach(m);
+      assertTrue(wte.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).abs().sum().getFloat() > 0, "and into the embedding");
+      // masters change, then the copies follow
+      float[] master = gpt.parameters().get("ln_f.weight").toFloatArray();
+      master[0] = 2.5f;
+      gpt.parameters().get("ln_f.weight").set(master);
+      gpt.syncComputeCopies(m);
+      assertEquals(2.5f, gpt.trainable().get("ln_f.weight").toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()[0]);
+    }
+  }
+
   private static double std(float[] v) {
     double s = 0;
     double s2 = 0;
