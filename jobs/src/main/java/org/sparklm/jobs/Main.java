@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.sparklm.jobs.cli.ConfigCommand;
 import org.sparklm.jobs.cli.SparkCommand;
+import org.sparklm.jobs.clean.BenchCleanCommand;
 import org.sparklm.jobs.clean.CleanCommand;
 import org.sparklm.jobs.common.JobException;
 import org.sparklm.jobs.config.SparklmConfig;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'sparklm <command> --help' for a command's options and settings with their defaults.",
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
-    subcommands = {IngestCommand.class, CleanCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
+    subcommands = {IngestCommand.class, CleanCommand.class, BenchCleanCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
