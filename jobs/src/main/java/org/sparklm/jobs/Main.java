@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import org.sparklm.jobs.cli.ConfigCommand;
 import org.sparklm.jobs.cli.SparkCommand;
+import org.sparklm.jobs.clean.BenchCleanCommand;
 import org.sparklm.jobs.clean.CleanCommand;
 import org.sparklm.jobs.common.JobException;
 import org.sparklm.jobs.config.SparklmConfig;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Command;
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
     subcommands = {IngestCommand.class, CleanCommand.class, DedupCommand.class, TrainTokenizerCommand.class, TokenizeCommand.class, TrainCommand.class, ExportCommand.class,
         EvaluateCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
-        TokenizerCheckCommand.class, TokenizerBenchCommand.class,
+        TokenizerCheckCommand.class, TokenizerBenchCommand.class, BenchCleanCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}

@@ -80,6 +80,17 @@ class CleanJobTest {
   }
 
   @Test
+  void cutFileKeepsItsWholeRecordsAndRejectsTheCutOne() {
+    List<Row> docs = spark.read().parquet(tmp.resolve("ingest/documents").toString())
+        .where("source.file LIKE '%cut.warc.gz'").orderBy("url").select("url").collectAsList();
+    assertEquals(List.of("http://cut.test/ck01", "http://cut.test/cl01"), docs.stream().map(r -> r.getString(0)).toList());
+    List<Row> rejects = spark.read().parquet(tmp.resolve("ingest/rejects").toString())
+        .where("source.file LIKE '%cut.warc.gz'").select("reason").collectAsList();
+    assertEquals(1, rejects.size());
+    assertEquals("truncated", rejects.get(0).getString(0));
+  }
+
+  @Test
   void pythonDocsAreEnglishAndKeptOnesAreCleanAndRedacted() {
     List<Row> langs = spark.sql("SELECT language, count(*) FROM parquet.`" + out.resolve("documents") + "` GROUP BY language").collectAsList();
     assertEquals(1, langs.size());

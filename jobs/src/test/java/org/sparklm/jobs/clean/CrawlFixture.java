@@ -1,5 +1,6 @@
 package org.sparklm.jobs.clean;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.SparkSession;
 import org.sparklm.jobs.common.Sessions;
 import org.sparklm.jobs.config.SparkSettings;
@@ -112,7 +114,34 @@ final class CrawlFixture {
       new Random(7).nextBytes(junk);
       w.response("http://edge.test/invalid-bytes", WarcRecordWriter.http("text/html; charset=utf-8", junk));
       expected.put("http://edge.test/invalid-bytes", "reject:invalid_encoding");
+      // hostile records in the middle of the file: each is one reject, the records after them are read
+      w.response("http://hostile.test/png", WarcRecordWriter.http("image/png", junk));
+      expected.put("http://hostile.test/png", "reject:skipped_content_type");
+      ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+      try (GZIPOutputStream g = new GZIPOutputStream(bomb, 1 << 16)) {
+        byte[] zeros = new byte[1 << 20];
+        for (int i = 0; i < 64; i++) {
+          g.write(zeros); // 64 MB of zeros in ~64 KB, over ingest.max_record_bytes
+        }
+      }
+      Map<String, String> gz = new LinkedHashMap<>();
+      gz.put("Content-Type", "text/html");
+      gz.put("Content-Encoding", "gzip");
+      w.response("http://hostile.test/gzip-bomb", WarcRecordWriter.http(200, gz, bomb.toByteArray()));
+      expected.put("http://hostile.test/gzip-bomb", "reject:too_large");
+      w.response("http://hostile.test/malformed-http", "not an HTTP response\r\n\u0000\r\n\r\nbody".getBytes(StandardCharsets.ISO_8859_1));
+      expected.put("http://hostile.test/malformed-http", "reject:malformed_http");
+      page(w, expected, "http://edge.test/after-hostile", "kept", html("After", paragraphs(brown.get("brown-cj01"))));
     }
+    // a file whose last gzip member is cut: its first two records are still documents
+    ByteArrayOutputStream cut = new ByteArrayOutputStream();
+    try (WarcRecordWriter w = new WarcRecordWriter(cut, true)) {
+      for (String id : List.of("ck01", "cl01", "cm01")) {
+        w.response("http://cut.test/" + id, WarcRecordWriter.http("text/html; charset=utf-8",
+            html(id, paragraphs(brown.get("brown-" + id))).getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    Files.write(dir.resolve("cut.warc.gz"), java.util.Arrays.copyOf(cut.toByteArray(), cut.size() - 100));
     return expected;
   }
 

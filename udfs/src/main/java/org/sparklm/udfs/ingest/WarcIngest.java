@@ -184,14 +184,18 @@ public final class WarcIngest {
         text = page.text();
       }
     }
-    Instant fetched;
-    try {
-      fetched = rec.date();
-    } catch (RuntimeException e) {
-      fetched = null;
-    }
+    Instant fetched = fetchedAt(rec);
     String id = rec.headers().sole("WARC-Record-ID").orElse(url + "\n" + fetched);
     return new Doc(docId(id), url, fetched, base, d.charset().name(), status, title, text, d.invalidBytes(), file, offset);
+  }
+
+  /** The record's WARC-Date, or null when it is missing or unreadable. */
+  static Instant fetchedAt(WarcRecord rec) {
+    try {
+      return rec.date();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** A WET {@code conversion} record: its block is the page's text, UTF-8, already extracted. */
@@ -211,12 +215,7 @@ public final class WarcIngest {
     if (body.length > 0 && d.invalidBytes() > opts.maxInvalidByteFraction() * body.length) {
       return new Reject(file, offset, url, Reasons.INVALID_ENCODING, d.invalidBytes() + " of " + body.length + " bytes are invalid UTF-8");
     }
-    Instant fetched;
-    try {
-      fetched = rec.date();
-    } catch (RuntimeException e) {
-      fetched = null;
-    }
+    Instant fetched = fetchedAt(rec);
     String id = rec.headers().sole("WARC-Record-ID").orElse(url + "\n" + fetched);
     // no HTTP response in a WET file: http_status 0 says so
     return new Doc(docId(id), url, fetched, "text/plain", "UTF-8", 0, null, d.text().strip(), d.invalidBytes(), file, offset);

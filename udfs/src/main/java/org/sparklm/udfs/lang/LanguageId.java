@@ -38,7 +38,7 @@ public final class LanguageId {
     /** The languages with the most pages in Common Crawl, and the ones the tests cover. */
     public static final Settings DEFAULTS = new Settings(List.of(
         "en", "de", "ru", "ja", "zh", "fr", "es", "it", "pt", "pl", "nl", "cs", "tr", "vi", "id", "sv", "fa", "ko",
-        "ar", "uk", "hu", "ro", "el", "da", "fi", "nb", "sk", "bg", "he", "th", "hi", "la"), 1000, true);
+        "ar", "uk", "hu", "ro", "el", "da", "fi", "nb", "sk", "bg", "he", "th", "hi", "la"), 500, true);
 
     public Settings {
       candidates = Check.list(candidates);

@@ -21,7 +21,7 @@ class LanguageIdTest {
   @Test
   void defaults() {
     assertEquals(32, S.candidates().size());
-    assertEquals(1000, S.maxChars());
+    assertEquals(500, S.maxChars());
     assertEquals(true, S.lowAccuracy());
     assertThrows(InvalidValueException.class, () -> new LanguageId.Settings(List.of("xx"), 100, false));
   }
