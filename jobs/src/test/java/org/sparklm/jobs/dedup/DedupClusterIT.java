@@ -45,7 +45,7 @@ class DedupClusterIT {
           List.of("--class", "org.sparklm.jobs.Main", "--conf", "spark.executor.cores=1",
               "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2",
               "--conf", "spark.sql.shuffle.partitions=8"),
-          List.of("dedup", "--input", DedupJobTest.input, "--output", clusterOut), Duration.ofMinutes(8));
+          List.of("dedup", "--input", DedupJobTest.input, "--output", clusterOut), Duration.ofMinutes(25));
       assertEquals(0, s.code(), "spark-submit failed:\n" + s.err());
       assertTrue(s.out().contains("dedup: 147 documents -> 64 kept, 16 exact duplicates, 64 near duplicates removed, 3 rejects"),
           s.out() + s.err());
@@ -92,7 +92,7 @@ class DedupClusterIT {
           waitFor(log, "Successfully registered with master");
         }
         return c;
-      } catch (Exception e) {
+      } catch (Exception | AssertionError e) { // waitFor fails with an AssertionError: stop what started
         c.close();
         throw e;
       }
@@ -118,6 +118,8 @@ class DedupClusterIT {
       Process p = pb.start();
       processes.add(p);
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
         throw new AssertionError("spark-submit did not finish in " + timeout + "; stderr:\n" + Files.readString(err));
       }
       return new Submission(p.exitValue(), Files.readString(out), Files.readString(err));
