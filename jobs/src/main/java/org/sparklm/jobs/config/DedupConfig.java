@@ -9,8 +9,8 @@ import org.sparklm.udfs.dedup.MinHash;
 /**
  * The {@code dedup} job: documents in, kept documents (with their cluster) and an audit table of
  * every removed duplicate out. The MinHash defaults are FineWeb's (5-word shingles, 14 bands of 8
- * rows: pairs above a Jaccard similarity of about 0.75 are found with high probability, pairs
- * below 0.5 rarely become candidates).
+ * rows: a pair with a Jaccard similarity of 0.9 becomes a candidate with probability 0.9996, at
+ * 0.8 with 0.92, at 0.5 with 0.05).
  */
 public record DedupConfig(
     @JsonPropertyDescription("Document tables: a folder holding documents/ (e.g. an ingest output) or the table folder itself; repeatable; --input")

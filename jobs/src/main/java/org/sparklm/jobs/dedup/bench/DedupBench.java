@@ -89,13 +89,24 @@ public final class DedupBench {
     List<String> sentences = sentences(data);
     System.out.printf(Locale.ROOT, "bench: %d sentences from %s, master %s, %d cores%n", sentences.size(), data, master, cores);
 
+    // sparklm at every size first (the scaling series), then MLlib at its sizes, on the same corpora.
+    Map<Integer, double[]> corpora = new LinkedHashMap<>();
+    List<Integer> all = new ArrayList<>(sizes);
+    mllibSizes.stream().filter(x -> !all.contains(x)).forEach(all::add);
+    for (int size : all) {
+      String corpus = work + "/corpus-" + size + "mb";
+      boolean reuse = Boolean.parseBoolean(a.getOrDefault("reuse", "false"))
+          && new java.io.File(corpus.replaceFirst("^file:", ""), "_SUCCESS").exists();
+      double mb = reuse ? textMb(spark, corpus) : generate(spark, sentences, size, corpus);
+      long docs = spark.read().parquet(corpus).count();
+      corpora.put(size, new double[] {mb, docs});
+      System.out.printf(Locale.ROOT, "corpus %d MB target: %.1f MB of text, %d documents (%s)%n", size, mb, docs, corpus);
+    }
     for (int size : sizes) {
       String corpus = work + "/corpus-" + size + "mb";
-      double mb = generate(spark, sentences, size, corpus);
-      long docs = spark.read().parquet(corpus).count();
-      System.out.printf(Locale.ROOT, "%n== %d MB target: %.1f MB of text, %d documents%n", size, mb, docs);
-
-      // sparklm: signatures alone (UDF), then the whole job.
+      double mb = corpora.get(size)[0];
+      long docs = (long) corpora.get(size)[1];
+      // sparklm: signatures alone (the SQL UDF), then the whole job.
       long t0 = System.nanoTime();
       spark.read().parquet(corpus).selectExpr("sum(sparklm_minhash(text)[0] % 1000)").collectAsList();
       double sigSec = secs(t0);
@@ -112,13 +123,15 @@ public final class DedupBench {
       report("sparklm", size, mb, docs, cores, sigSec, jobSec, q,
           String.format(Locale.ROOT, "%d exact + %d near removed, %d candidate pairs, %d CC rounds",
               r.exactDuplicates(), r.nearDuplicates(), r.candidatePairs(), r.componentRounds()));
-
-      if (mllibSizes.contains(size)) {
-        Mllib m = mllib(spark, corpus, work + "/mllib-pairs-" + size + "mb", mllibTables);
-        Quality mq = pairQuality(spark, corpus, work + "/mllib-pairs-" + size + "mb");
-        report("mllib", size, mb, docs, cores, m.sigSec, m.jobSec, mq,
-            String.format(Locale.ROOT, "%d pairs within Jaccard distance 0.3, %d hash tables, 2^22 features", m.pairs, mllibTables));
-      }
+    }
+    for (int size : mllibSizes) {
+      String corpus = work + "/corpus-" + size + "mb";
+      double mb = corpora.get(size)[0];
+      long docs = (long) corpora.get(size)[1];
+      Mllib m = mllib(spark, corpus, work + "/mllib-pairs-" + size + "mb", mllibTables);
+      Quality mq = pairQuality(spark, corpus, work + "/mllib-pairs-" + size + "mb");
+      report("mllib", size, mb, docs, cores, m.sigSec, m.jobSec, mq,
+          String.format(Locale.ROOT, "%d pairs within Jaccard distance 0.3, %d hash tables, 2^22 features", m.pairs, mllibTables));
     }
     spark.stop();
   }
@@ -234,7 +247,11 @@ public final class DedupBench {
     spark.range(0, families, 1, Math.max(4, sizeMb / 8)).as(org.apache.spark.sql.Encoders.LONG())
         .flatMap(family, org.apache.spark.sql.Encoders.row(CORPUS))
         .write().mode(SaveMode.Overwrite).parquet(out);
-    return spark.read().parquet(out).selectExpr("sum(octet_length(text))").first().getLong(0) / 1e6;
+    return textMb(spark, out);
+  }
+
+  static double textMb(SparkSession spark, String corpus) {
+    return spark.read().parquet(corpus).selectExpr("sum(octet_length(text))").first().getLong(0) / 1e6;
   }
 
   static List<Row> familyRows(long i, String[] pool, String[] vocab) {
