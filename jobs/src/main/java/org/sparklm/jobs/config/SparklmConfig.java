@@ -14,11 +14,12 @@ public record SparklmConfig(
     StorageSettings storage,
     IngestConfig ingest,
     DemoConfig demo,
-    EvalConfig eval) {
+    EvalConfig eval,
+    ReportConfig report) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
       SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, IngestConfig.DEFAULTS, DemoConfig.DEFAULTS,
-      EvalConfig.DEFAULTS);
+      EvalConfig.DEFAULTS, ReportConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
@@ -26,26 +27,31 @@ public record SparklmConfig(
     Check.notNull("ingest", ingest);
     Check.notNull("demo", demo);
     Check.notNull("eval", eval);
+    Check.notNull("report", report);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, ingest, demo, eval);
+    return new SparklmConfig(v, storage, ingest, demo, eval, report);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, ingest, demo, eval);
+    return new SparklmConfig(spark, v, ingest, demo, eval, report);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, v, demo, eval);
+    return new SparklmConfig(spark, storage, v, demo, eval, report);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, ingest, v, eval);
+    return new SparklmConfig(spark, storage, ingest, v, eval, report);
   }
 
   public SparklmConfig withEval(EvalConfig v) {
-    return new SparklmConfig(spark, storage, ingest, demo, v);
+    return new SparklmConfig(spark, storage, ingest, demo, v, report);
+  }
+
+  public SparklmConfig withReport(ReportConfig v) {
+    return new SparklmConfig(spark, storage, ingest, demo, eval, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {
