@@ -12,6 +12,7 @@ import org.sparklm.jobs.dedup.DedupCommand;
 import org.sparklm.jobs.demo.DemoCommand;
 import org.sparklm.jobs.evaluate.EvaluateCommand;
 import org.sparklm.jobs.ingest.IngestCommand;
+import org.sparklm.jobs.report.ReportCommand;
 import org.sparklm.jobs.sql.SqlCommand;
 import org.sparklm.jobs.train.ExportCommand;
 import org.sparklm.jobs.train.TrainCommand;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Command;
     footer = {"", "Run 'sparklm <command> --help' for a command's options and settings with their defaults.",
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
     subcommands = {IngestCommand.class, CleanCommand.class, DedupCommand.class, TrainTokenizerCommand.class, TokenizeCommand.class, TrainCommand.class, ExportCommand.class,
-        EvaluateCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
+        EvaluateCommand.class, ReportCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
         TokenizerCheckCommand.class, TokenizerBenchCommand.class, BenchCleanCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {

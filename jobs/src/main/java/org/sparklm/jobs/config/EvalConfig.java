@@ -47,7 +47,7 @@ public record EvalConfig(
     String domainColumn,
     @JsonPropertyDescription("Most documents read per dataset (first ones by id order); 0: all")
     long maxDocs,
-    @JsonPropertyDescription("Checkpoints kept loaded per executor JVM; each is loaded once however many tasks use it")
+    @JsonPropertyDescription("Checkpoints kept loaded per executor JVM (each loaded once however many tasks use it); keep it >= the executor's task slots")
     int maxModels,
     @JsonPropertyDescription("Spark catalog name the Iceberg tables are registered under")
     String catalog,

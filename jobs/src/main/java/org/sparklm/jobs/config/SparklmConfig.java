@@ -21,10 +21,11 @@ public record SparklmConfig(
     TokenizeConfig tokenize,
     TrainJobConfig train,
     EvalConfig eval,
+    ReportConfig report,
     DemoConfig demo) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, EvalConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, EvalConfig.DEFAULTS, ReportConfig.DEFAULTS, DemoConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
@@ -37,51 +38,56 @@ public record SparklmConfig(
     Check.notNull("tokenize", tokenize);
     Check.notNull("train", train);
     Check.notNull("eval", eval);
+    Check.notNull("report", report);
     Check.notNull("demo", demo);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
+    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
+    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withTokenizer(TokenizerSettings v) {
-    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
+    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, eval, demo);
+    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withClean(CleanConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, eval, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withDedup(DedupConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, eval, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, eval, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, eval, report, demo);
   }
 
   public SparklmConfig withTokenize(TokenizeConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, eval, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, eval, report, demo);
   }
 
   public SparklmConfig withTrain(TrainJobConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, eval, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, eval, report, demo);
   }
 
   public SparklmConfig withEval(EvalConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v, report, demo);
+  }
+
+  public SparklmConfig withReport(ReportConfig v) {
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, v, demo);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, v);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, eval, report, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

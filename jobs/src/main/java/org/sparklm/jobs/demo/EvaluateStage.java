@@ -15,6 +15,7 @@ import org.sparklm.jobs.config.EvalConfig;
 import org.sparklm.jobs.evaluate.EvaluateCommand;
 import org.sparklm.jobs.evaluate.EvaluateJob;
 import org.sparklm.jobs.evaluate.QuickRun;
+import org.sparklm.jobs.report.ReportCommand;
 import org.sparklm.model.checkpoint.Checkpoint;
 
 /**
@@ -75,7 +76,8 @@ final class EvaluateStage implements DemoStage {
       throw new JobException("evaluate stage: cannot make or list the training run: " + e.getMessage(), e);
     }
     EvalConfig cfg = ctx.config().eval().withInputs(List.of(run), List.of(),
-        Map.of("brown", DemoCommand.resolve(BROWN), "crawl", heldout), Map.of()).withRunName("demo");
+        Map.of("brown", DemoCommand.resolve(BROWN), "crawl", heldout), Map.of()).withRunName("demo")
+        .withTokensTable(true); // the report's surprise view reads eval_tokens
     EvaluateJob.Result r = EvaluateJob.run(ctx.spark(), cfg, ctx.workDir());
     EvaluateCommand.report(ctx.spark(), r, ctx.config().withStorage(
         new org.sparklm.jobs.config.StorageSettings(ctx.workDir(), ctx.config().storage().tables())), ctx.out(), ctx.err());
@@ -89,5 +91,13 @@ final class EvaluateStage implements DemoStage {
         + "round(word_perplexity, 1) AS word_ppl, documents FROM eval_summary WHERE run = 'demo' AND dataset = 'brown' "
         + "AND domain <> '*' AND step = (SELECT max(step) FROM eval_summary WHERE run = 'demo') "
         + "ORDER BY bits_per_byte DESC LIMIT 5");
+    try {
+      var c = ctx.config().withStorage(new org.sparklm.jobs.config.StorageSettings(ctx.workDir(), ctx.config().storage().tables()))
+          .withReport(ctx.config().report().withOutput(out + "/report.html"));
+      ctx.out().println();
+      ctx.out().println("evaluate: report (plots, summary, per-token surprise) " + ReportCommand.write(ctx.spark(), c));
+    } catch (IOException e) {
+      throw new JobException("evaluate stage: cannot write the report: " + e.getMessage(), e);
+    }
   }
 }

@@ -141,10 +141,15 @@ public final class EvalTables {
 
   /** Creates the table if it does not exist (safe when another job creates it at the same time). */
   public void create(String table, StructType schema) {
+    create(table, schema, "dataset");
+  }
+
+  /** Creates the table partitioned by (run, {@code what}, step), {@code what} being dataset or task. */
+  public void create(String table, StructType schema, String what) {
     String cols = String.join(", ", java.util.Arrays.stream(schema.fields())
-        .map(f -> "`" + f.name() + "` " + f.dataType().sql() + (f.nullable() ? "" : " NOT NULL")).toList());
+        .map(f -> "`" + f.name() + "` " + f.dataType().sql()).toList()); // all optional: Spark's rows are nullable
     String sql = "CREATE TABLE IF NOT EXISTS " + name(table) + " (" + cols + ") USING iceberg "
-        + "PARTITIONED BY (run, dataset, step) TBLPROPERTIES ('format-version'='2', "
+        + "PARTITIONED BY (run, " + what + ", step) TBLPROPERTIES ('format-version'='2', "
         + "'commit.retry.num-retries'='" + retries + "', 'commit.retry.min-wait-ms'='50', "
         + "'commit.retry.max-wait-ms'='2000', 'write.distribution-mode'='hash')";
     try {
@@ -161,12 +166,17 @@ public final class EvalTables {
    * {@code rows}, in one atomic commit. {@code replaced}: run -> steps -> datasets.
    */
   public void replace(String table, Dataset<Row> rows, Map<String, Map<Long, List<String>>> replaced) {
+    replace(table, rows, replaced, "dataset");
+  }
+
+  /** {@link #replace} for a table partitioned by (run, {@code what}, step). */
+  public void replace(String table, Dataset<Row> rows, Map<String, Map<Long, List<String>>> replaced, String what) {
     Column filter = null;
     for (Map.Entry<String, Map<Long, List<String>>> r : replaced.entrySet()) {
       for (Map.Entry<Long, List<String>> s : r.getValue().entrySet()) {
         Column c = org.apache.spark.sql.functions.col("run").equalTo(r.getKey())
             .and(org.apache.spark.sql.functions.col("step").equalTo(s.getKey()))
-            .and(org.apache.spark.sql.functions.col("dataset").isin(s.getValue().toArray()));
+            .and(org.apache.spark.sql.functions.col(what).isin(s.getValue().toArray()));
         filter = filter == null ? c : filter.or(c);
       }
     }

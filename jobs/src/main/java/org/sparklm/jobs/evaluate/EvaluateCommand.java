@@ -102,15 +102,19 @@ public final class EvaluateCommand extends SparkCommand {
         r.documents(), r.tokensScored(), r.summaryTable().replace(".eval_summary", ".{eval_docs,eval_summary}"));
     if (!r.rejectsByReason().isEmpty()) {
       out.println("evaluate: documents set aside: " + r.rejectsByReason());
-      r.sampleRejects().forEach(s -> err.println("evaluate: warning: " + s));
     }
+    r.sampleRejects().forEach(s -> err.println("evaluate: warning: " + s));
     for (EvaluateJob.Failure f : r.failures()) {
       err.println("evaluate: error: " + f.line());
+    }
+    EvalTables.registerViews(spark, config.storage().warehouse(), config.eval());
+    if (!config.eval().tasks().isEmpty() && !r.evaluated().isEmpty()) {
+      SqlCommand.printQuery(spark, "SELECT run, task, step, items, correct, round(acc, 3) AS acc, round(acc_norm, 3) AS acc_norm, "
+          + "round(acc_se, 3) AS acc_se FROM eval_tasks ORDER BY run, task, step", out);
     }
     if (r.replaced().isEmpty()) {
       return;
     }
-    EvalTables.registerViews(spark, config.storage().warehouse(), config.eval());
     String runs = String.join(", ", r.replaced().keySet().stream().map(s -> "'" + s.replace("'", "''") + "'").toList());
     SqlCommand.printQuery(spark, "SELECT run, dataset, step, documents, tokens, bytes, round(bits_per_byte, 4) AS bits_per_byte, "
         + "round(bits_per_byte_se, 4) AS bpb_se, round(perplexity, 3) AS token_ppl FROM eval_summary "

@@ -42,7 +42,7 @@ public final class EvaluateJob {
   private EvaluateJob() {}
 
   /** A checkpoint to evaluate, with the run name its rows carry. */
-  public record Target(String run, ScoringCheckpoint.Info info) {}
+  public record Target(String run, ScoringCheckpoint.Info info) implements java.io.Serializable {}
 
   /** What went wrong with one checkpoint (and dataset, when the problem is that pair only). */
   public record Failure(String checkpoint, String dataset, String reason, String detail) {
@@ -154,10 +154,13 @@ public final class EvaluateJob {
       Map<String, Map<Long, List<String>>> replaced = new TreeMap<>();
       List<Target> evaluated = new ArrayList<>();
       for (Target t : targets) {
-        if (failed.contains(t.info().path()) || allowed.get(t).isEmpty()) {
+        if (failed.contains(t.info().path()) || (allowed.get(t).isEmpty() && !sources.isEmpty())) {
           continue;
         }
         evaluated.add(t);
+        if (allowed.get(t).isEmpty()) {
+          continue;
+        }
         replaced.computeIfAbsent(t.run(), r -> new TreeMap<>())
             .computeIfAbsent(t.info().step(), s -> new ArrayList<>()).addAll(allowed.get(t).keySet());
       }
@@ -178,6 +181,9 @@ public final class EvaluateJob {
                 .where(functions.not(functions.col("run").isNull()));
             tables.replace(EvalTables.TOKENS, tok, replaced);
           }
+        }
+        if (!cfg.tasks().isEmpty()) {
+          sample.addAll(TaskEval.run(spark, tables, evaluated, cfg, at));
         }
         return new Result(evaluated, failures, documents, tokensScored, rejects, sample, tables.name(EvalTables.SUMMARY),
             replaced);

@@ -108,8 +108,15 @@ class EvaluateJobTest {
     }
 
     // a rerun replaces its (run, step, dataset) rows: no duplicates
-    SparkTests.Cli again = evaluate(wh, "--run", run.toString(), "--dataset", "brown=" + brown);
+    String mc = System.getProperty("sparklm.repo.root", "..") + "/data/eval/tasks/mc-basic.jsonl";
+    SparkTests.Cli again = evaluate(wh, "--run", run.toString(), "--dataset", "brown=" + brown, "--task", "mc=" + mc);
     assertEquals(0, again.code(), again.err());
+    List<Row> tasks = sql(wh, "SELECT step, items, correct, acc, acc_norm FROM eval_tasks ORDER BY step");
+    assertEquals(3, tasks.size());
+    for (Row t : tasks) {
+      assertEquals(30L, t.getLong(1), "every hand-made item scored");
+      assertEquals(t.getLong(2) / 30.0, t.getDouble(3), 1e-12);
+    }
     assertEquals(3 * 21L, sql(wh, "SELECT count(*) FROM eval_docs").get(0).getLong(0));
     assertEquals(3 * 21L, plainParquetSums(wh).values().stream().mapToLong(v -> (long) v[2]).sum(),
         "the replaced files are no longer current in Iceberg's metadata");
@@ -184,5 +191,14 @@ class EvaluateJobTest {
     assertEquals(tok.getLong(0), tok.getLong(1), "each position once");
     double docSum = sql(wh, "SELECT sum(sum_logprob) FROM eval_docs").get(0).getDouble(0);
     assertEquals(docSum, tok.getDouble(2), 1e-3);
+
+    // the report over these tables: plots, summary, and the tokens of a document coloured by surprise
+    Path html = tmp.resolve("report.html");
+    SparkTests.Cli rep = SparkTests.cli("report", "--warehouse", wh.toString(), "--output", html.toString());
+    assertEquals(0, rep.code(), rep.err());
+    String page = Files.readString(html);
+    assertTrue(page.contains("brown: bits per byte") && page.contains("<polyline"), "plot");
+    assertTrue(page.contains("<h3>brown / "), "a surprise view of a Brown document");
+    assertTrue(page.split("<span style=\"background:#ff", -1).length > 100, "tokens coloured one by one");
   }
 }
