@@ -19,6 +19,7 @@ sparklm_jvm_options() {
 # Builds with Maven when the application jar is missing or older than any source or pom.
 sparklm_ensure_built() {
   local stale=""
+  [ "${SPARKLM_SKIP_BUILD:-}" = "1" ] && return 0
   if [ ! -f "$SPARKLM_JAR" ] || [ ! -d "$SPARK_HOME/jars" ]; then
     stale="missing"
   elif [ -n "$(find "$HOME_DIR/pom.xml" "$HOME_DIR/model" "$HOME_DIR/udfs" "$HOME_DIR/jobs" \

@@ -52,6 +52,7 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> handle(ex, cmd.getCommandName(), cmd.getErr()));
+    cli.setUsageHelpWidth(120);
     for (CommandLine sub : cli.getSubcommands().values()) {
       if (sub.getCommand() instanceof SparkCommand sc && !sc.settingsSections().isEmpty()) {
         sub.getCommandSpec().usageMessage().footer(settingsFooter(sc.settingsSections()));

@@ -23,7 +23,13 @@ public abstract class SparkCommand implements Callable<Integer> {
 
   /** The config after the command's own options are applied. */
   protected SparklmConfig config() {
-    return applyOptions(SparklmConfig.load(common.config(), common.overrides()));
+    java.nio.file.Path file = common.config() != null ? common.config() : defaultConfigFile();
+    return applyOptions(SparklmConfig.load(file, common.overrides()));
+  }
+
+  /** The config file used when {@code --config} is not given; null means defaults only. */
+  protected java.nio.file.Path defaultConfigFile() {
+    return null;
   }
 
   /** Folds the command's own options (e.g. {@code --input}) into the config. */
@@ -41,11 +47,16 @@ public abstract class SparkCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SparklmConfig config = config();
+    // a session that was already running (an embedding application, a notebook, tests) is
+    // reused and left running; one made here is stopped here
+    boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = Sessions.create(config.spark(), common.master());
     try {
       return run(spark, config);
     } finally {
-      spark.stop();
+      if (!existed) {
+        spark.stop();
+      }
     }
   }
 

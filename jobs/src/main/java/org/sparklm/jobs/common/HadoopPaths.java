@@ -33,7 +33,7 @@ public final class HadoopPaths {
    */
   public static List<String> expandFiles(List<String> inputs, Configuration conf, String job) {
     if (inputs.isEmpty()) {
-      throw new JobException(job + ": no input given: pass --input PATH (file, folder or glob)");
+      throw new JobException("no input given: pass --input PATH (a file, folder or glob)");
     }
     TreeSet<String> out = new TreeSet<>();
     for (String in : inputs) {
@@ -42,7 +42,7 @@ public final class HadoopPaths {
         FileSystem fs = p.getFileSystem(conf);
         FileStatus[] matches = fs.globStatus(p);
         if (matches == null || matches.length == 0) {
-          throw new JobException(job + ": input '" + in + "' matches no file");
+          throw new JobException("input '" + in + "' matches no file");
         }
         int before = out.size();
         for (FileStatus st : matches) {
@@ -59,10 +59,10 @@ public final class HadoopPaths {
           }
         }
         if (out.size() == before) {
-          throw new JobException(job + ": input '" + in + "' holds no file");
+          throw new JobException("input '" + in + "' holds no file");
         }
       } catch (IOException e) {
-        throw new JobException(job + ": cannot list input '" + in + "': " + e.getMessage(), e);
+        throw new JobException("cannot list input '" + in + "': " + e.getMessage(), e);
       }
     }
     return new ArrayList<>(out);

@@ -22,6 +22,13 @@ public final class DemoCommand extends SparkCommand {
     return List.of(new IngestStage());
   }
 
+  /** {@code configs/demo.yaml} of the checkout drives the demo unless {@code --config} says otherwise. */
+  @Override
+  protected Path defaultConfigFile() {
+    Path p = Path.of(resolve("configs/demo.yaml"));
+    return java.nio.file.Files.isRegularFile(p) ? p : null;
+  }
+
   @Override
   public List<String> settingsSections() {
     return List.of("demo", "spark");

@@ -50,21 +50,23 @@ public final class SqlCommand extends SparkCommand {
   }
 
   @Override
-  protected int run(SparkSession spark, SparklmConfig config) {
+  protected int run(SparkSession spark, SparklmConfig config) throws Exception {
     Map<String, String> tables = Tables.register(spark, config.storage().warehouse(), config.storage().tables());
     if (listTables) {
       tables.forEach((n, p) -> System.err.println("table " + n + " = " + p));
     }
-    Dataset<Row> df;
     try {
-      df = spark.sql(query);
-    } catch (RuntimeException e) {
+      Dataset<Row> df = spark.sql(query);
+      ResultPrinter.print(df, format, maxRows, out());
+    } catch (Exception e) {
+      if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
+        throw e;
+      }
       String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
       throw new JobException("query failed: " + msg + (tables.isEmpty()
           ? " (no tables found under warehouse '" + config.storage().warehouse() + "')"
           : " (tables: " + String.join(", ", tables.keySet()) + ")"), e);
     }
-    ResultPrinter.print(df, format, maxRows, out());
     return 0;
   }
 
