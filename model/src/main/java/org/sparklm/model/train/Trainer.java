@@ -57,6 +57,7 @@ public final class Trainer implements AutoCloseable {
   private final AdamW optimizer;
   private final boolean fp16;
   private final double peakFlops;
+  private final GradientSync sync;
   private TokenRows rows;
   private long step;
   private double lossScale;
@@ -86,6 +87,7 @@ public final class Trainer implements AutoCloseable {
     model.setComputeType(fp16 ? DataType.FLOAT16 : DataType.FLOAT32);
     this.optimizer = new AdamW(model.parameters(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     this.peakFlops = b.peakFlops;
+    this.sync = b.sync;
     this.lossScale = fp16 ? 65536.0 : 1.0;
     TrainState s = b.state;
     ShardCursor cursor = ShardCursor.START;
@@ -114,6 +116,7 @@ public final class Trainer implements AutoCloseable {
     private TokenSource source;
     private TrainState state;
     private double peakFlops = Double.NaN;
+    private GradientSync sync;
 
     public Builder setModel(Gpt v) {
       this.model = v;
@@ -142,6 +145,12 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /** Data parallelism: called in every step between the backward passes and the update. */
+    public Builder optGradientSync(GradientSync v) {
+      this.sync = v;
+      return this;
+    }
+
     public Trainer build() throws IOException {
       if (model == null || config == null || source == null) {
         throw new IllegalStateException("setModel, setConfig and setData are required");
@@ -166,12 +175,24 @@ public final class Trainer implements AutoCloseable {
   /** The loss and tokens of one step's accumulated gradients (still on the parameters). */
   public record Gradients(double loss, double gradNorm, long tokens) {}
 
+  /**
+   * Replaces this rank's gradients on the parameters by the ranks' mean (through
+   * {@link #readGradients}/{@link #writeGradients}) and returns the global loss, norm and tokens;
+   * every rank must return the same values so that all take the same skip/update decision.
+   */
+  public interface GradientSync {
+    Gradients synchronize(Trainer trainer, Gradients local) throws IOException;
+  }
+
   /** One optimizer step: gradients over {@code accumulation} micro-batches, checks, update. */
   public StepResult step() throws IOException {
     long t0 = System.nanoTime();
     double lr = schedule.lr(step);
     try (NDManager scope = model.manager().newSubManager()) {
       Gradients g = computeGradients(scope);
+      if (sync != null) {
+        g = sync.synchronize(this, g);
+      }
       String skip = skipReason(g);
       if (skip == null) {
         applyGradients(g, lr, scope);
@@ -340,6 +361,11 @@ public final class Trainer implements AutoCloseable {
   /** The learning rate of the next step. */
   public double nextLr() {
     return schedule.lr(step);
+  }
+
+  /** The fp16 loss scale the gradients on the parameters are multiplied by (1 in fp32). */
+  public double lossScale() {
+    return lossScale;
   }
 
   /** Steps done (the next step's index). */
