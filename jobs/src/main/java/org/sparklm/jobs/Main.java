@@ -9,6 +9,7 @@ import org.sparklm.jobs.config.SparklmConfig;
 import org.sparklm.jobs.demo.DemoCommand;
 import org.sparklm.jobs.ingest.IngestCommand;
 import org.sparklm.jobs.sql.SqlCommand;
+import org.sparklm.jobs.train.dist.DistTrainCommand;
 import org.sparklm.model.config.ConfigException;
 import org.sparklm.model.config.ConfigHelp;
 import picocli.CommandLine;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Command;
     commandListHeading = "%nCommands:%n",
     footer = {"", "Run 'sparklm <command> --help' for a command's options and settings with their defaults.",
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
-    subcommands = {IngestCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
+    subcommands = {IngestCommand.class, DistTrainCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}

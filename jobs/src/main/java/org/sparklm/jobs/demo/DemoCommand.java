@@ -19,7 +19,7 @@ public final class DemoCommand extends SparkCommand {
 
   /** The stages, in pipeline order; each later issue appends its own. */
   static List<DemoStage> stages() {
-    return List.of(new IngestStage());
+    return List.of(new IngestStage(), new org.sparklm.jobs.train.dist.DistTrainStage());
   }
 
   /** {@code configs/demo.yaml} of the checkout drives the demo unless {@code --config} says otherwise. */

@@ -22,5 +22,7 @@ class DemoCommandTest {
     assertTrue(r.out().contains("| text/html    | UTF-8   |        83 |"), r.out());
     assertTrue(r.out().contains("argparse"), "longest titles listed");
     assertTrue(Files.isDirectory(work.resolve("ingest/documents")));
+    assertTrue(r.out().contains("-- Time per training step"), r.out());
+    assertTrue(Files.isDirectory(work.resolve("train_dp/train_steps")));
   }
 }
