@@ -5,12 +5,21 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Gradient all-reduce over a ring of TCP connections: each rank connects to the next rank and
@@ -56,7 +65,15 @@ public final class RingAllReduce implements AutoCloseable {
   private SelectionKey inKey;
   private ByteBuffer sendBuf;
   private ByteBuffer recvBuf;
-  private float[] tmp;
+  // the pipelined all-reduce's sending side: its own thread, selector and buffer
+  private ExecutorService sender;
+  private Selector sendSelector;
+  private SelectionKey sendKey;
+  private ByteBuffer pipeBuf;
+  private volatile Thread senderThread;
+  private volatile boolean cancelled;
+  /** Floats the receiving side has finished (added or copied), counted over the whole collective. */
+  private final AtomicLong finished = new AtomicLong();
   private long bytesSent;
 
   private RingAllReduce(Builder b) {
@@ -265,7 +282,14 @@ public final class RingAllReduce implements AutoCloseable {
     inKey = fromPrev.register(selector, 0);
     sendBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
     recvBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
-    tmp = new float[chunkBytes / 4];
+    sendSelector = Selector.open();
+    sendKey = toNext.register(sendSelector, 0);
+    pipeBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+    sender = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "all-reduce-send-rank-" + rank);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static void tune(SocketChannel ch) throws IOException {
@@ -297,20 +321,192 @@ public final class RingAllReduce implements AutoCloseable {
     allReduceSum(data, data.length);
   }
 
-  /** Sums the first {@code length} floats of {@code data} across all ranks, in place. */
+  /**
+   * Sums the first {@code length} floats of {@code data} across all ranks, in place.
+   *
+   * <p>Pipelined: the {@code 2(n-1)} ring steps form one stream per direction. A sender thread
+   * writes each step's segment to the next rank chunk by chunk, while this thread reads the
+   * previous rank's stream and adds (reduce-scatter) or copies (all-gather) each chunk as it
+   * lands. The segment sent in step {@code t + 1} is the one received in step {@code t}, so the
+   * sender streams each chunk as soon as this thread has finished it: on loopback or a real
+   * network the write and read system calls, and the additions, all run at the same time.
+   */
   public void allReduceSum(float[] data, int length) throws IOException {
     if (world == 1) {
       return;
     }
-    for (int s = 0; s < world - 1; s++) {
-      int send = Math.floorMod(rank - s, world);
-      int recv = Math.floorMod(rank - s - 1, world);
-      transfer(data, length, send, recv, true, "reduce-scatter step " + (s + 1) + "/" + (world - 1));
+    int steps = 2 * (world - 1);
+    int[] sendSeg = new int[steps];
+    int[] recvSeg = new int[steps];
+    for (int t = 0; t < steps; t++) {
+      int s = t < world - 1 ? t : t - (world - 1);
+      sendSeg[t] = t < world - 1 ? Math.floorMod(rank - s, world) : Math.floorMod(rank + 1 - s, world);
+      recvSeg[t] = t < world - 1 ? Math.floorMod(rank - s - 1, world) : Math.floorMod(rank - s, world);
     }
-    for (int s = 0; s < world - 1; s++) {
-      int send = Math.floorMod(rank + 1 - s, world);
-      int recv = Math.floorMod(rank - s, world);
-      transfer(data, length, send, recv, false, "all-gather step " + (s + 1) + "/" + (world - 1));
+    finished.set(0);
+    cancelled = false;
+    Future<?> sending = sender.submit(() -> {
+      sendStream(data, length, sendSeg);
+      return null;
+    });
+    try {
+      long done = 0;
+      for (int t = 0; t < steps; t++) {
+        int inPos = segStart(recvSeg[t], length);
+        int inEnd = segStart(recvSeg[t] + 1, length);
+        boolean add = t < world - 1;
+        String phase = phase(t);
+        long before = done;
+        int start = inPos;
+        inPos = drain(data, inPos, inEnd, add);
+        done = before + (inPos - start);
+        publish(done);
+        long lastProgress = System.nanoTime();
+        inKey.interestOps(SelectionKey.OP_READ);
+        outKey.interestOps(0);
+        while (inPos < inEnd) {
+          if (sending.isDone()) {
+            sending.get(); // rethrows the sender's failure; a sender that finished early is fine
+          }
+          selector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
+          selector.selectedKeys().clear();
+          int r;
+          try {
+            r = fromPrev.read(recvBuf);
+          } catch (IOException e) {
+            throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase
+                + " (" + e.getMessage() + "): that worker died or failed", e);
+          }
+          if (r < 0) {
+            throw new PeerException(prev(), me() + ": " + who(prev()) + " closed its connection during " + phase
+                + ": that worker died or failed");
+          }
+          long now = System.nanoTime();
+          if (r > 0) {
+            int p = drain(data, inPos, inEnd, add);
+            done += p - inPos;
+            inPos = p;
+            publish(done);
+            lastProgress = now;
+          } else if (now - lastProgress > ioTimeout.toNanos()) {
+            throw new PeerException(prev(), me() + ": no data from " + who(prev()) + " for " + secs(ioTimeout)
+                + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
+          }
+          if (Thread.currentThread().isInterrupted()) {
+            throw new java.io.InterruptedIOException(me() + ": interrupted during " + phase);
+          }
+        }
+      }
+      inKey.interestOps(0);
+      awaitSender(sending, false);
+    } catch (IOException | RuntimeException e) {
+      cancelled = true;
+      LockSupport.unpark(senderThread);
+      try {
+        awaitSender(sending, true);
+      } catch (IOException | RuntimeException ignored) {
+        // the receiving side's error is the one to report; the sender's follows from it
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      cancelled = true;
+      throw unwrap(e);
+    } catch (InterruptedException e) {
+      cancelled = true;
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException(me() + ": interrupted during all-reduce");
+    }
+  }
+
+  private String phase(int t) {
+    return t < world - 1 ? "reduce-scatter step " + (t + 1) + "/" + (world - 1)
+        : "all-gather step " + (t - world + 2) + "/" + (world - 1);
+  }
+
+  private void publish(long done) {
+    finished.set(done);
+    LockSupport.unpark(senderThread);
+  }
+
+  private void awaitSender(Future<?> sending, boolean quietly) throws IOException {
+    try {
+      sending.get(quietly ? 5_000 : ioTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    } catch (TimeoutException e) {
+      throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading (io_timeout_s)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException(me() + ": interrupted during all-reduce");
+    }
+  }
+
+  private static IOException unwrap(ExecutionException e) {
+    Throwable c = e.getCause();
+    if (c instanceof IOException io) {
+      return io;
+    }
+    if (c instanceof RuntimeException re) {
+      throw re;
+    }
+    return new IOException(c);
+  }
+
+  /** The sending side of {@link #allReduceSum}: every step's segment, each chunk once it is final. */
+  private void sendStream(float[] data, int length, int[] sendSeg) throws IOException {
+    senderThread = Thread.currentThread();
+    long recvBefore = 0; // floats the receiver had to finish before the current step's segment
+    for (int t = 0; t < sendSeg.length; t++) {
+      int pos = segStart(sendSeg[t], length);
+      int end = segStart(sendSeg[t] + 1, length);
+      String phase = phase(t);
+      long lastProgress = System.nanoTime();
+      while (pos < end) {
+        int n = Math.min(end - pos, chunkBytes / 4);
+        if (t > 0) {
+          // this chunk was received (and reduced) in step t - 1: wait until the receiver is past it
+          long need = recvBefore + (pos - segStart(sendSeg[t], length)) + n;
+          while (finished.get() < need) {
+            if (cancelled) {
+              return;
+            }
+            LockSupport.parkNanos(this, 1_000_000);
+          }
+        }
+        pipeBuf.clear();
+        pipeBuf.asFloatBuffer().put(data, pos, n);
+        pipeBuf.limit(n * 4);
+        while (pipeBuf.hasRemaining()) {
+          if (cancelled) {
+            return;
+          }
+          sendKey.interestOps(SelectionKey.OP_WRITE);
+          sendSelector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
+          sendSelector.selectedKeys().clear();
+          int w;
+          try {
+            w = toNext.write(pipeBuf);
+          } catch (IOException e) {
+            throw new PeerException(next(), me() + ": lost the connection to " + who(next()) + " during " + phase
+                + " (" + e.getMessage() + "): that worker died or failed", e);
+          }
+          bytesSent += w;
+          long now = System.nanoTime();
+          if (w > 0) {
+            lastProgress = now;
+          } else if (now - lastProgress > ioTimeout.toNanos()) {
+            throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading for " + secs(ioTimeout)
+                + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
+          }
+        }
+        pos += n;
+        lastProgress = System.nanoTime();
+      }
+      sendKey.interestOps(0);
+      if (t > 0) {
+        // the receiver finished this segment in step t - 1, before the one step t + 1 sends
+        recvBefore += segStart(sendSeg[t] + 1, length) - segStart(sendSeg[t], length);
+      }
     }
   }
 
@@ -404,15 +600,16 @@ public final class RingAllReduce implements AutoCloseable {
     recvBuf.flip();
     int n = Math.min(recvBuf.remaining() / 4, inEnd - inPos);
     if (n > 0) {
-      recvBuf.asFloatBuffer().get(tmp, 0, n);
-      recvBuf.position(recvBuf.position() + n * 4);
+      // straight from the direct buffer into the array: one pass over the bytes, no staging copy
+      FloatBuffer fb = recvBuf.asFloatBuffer();
       if (add) {
         for (int i = 0; i < n; i++) {
-          in[inPos + i] += tmp[i];
+          in[inPos + i] += fb.get(i);
         }
       } else {
-        System.arraycopy(tmp, 0, in, inPos, n);
+        fb.get(in, inPos, n);
       }
+      recvBuf.position(recvBuf.position() + n * 4);
     }
     recvBuf.compact();
     return inPos + n;
@@ -476,7 +673,11 @@ public final class RingAllReduce implements AutoCloseable {
 
   @Override
   public void close() {
-    for (AutoCloseable c : new AutoCloseable[] {selector, toNext, fromPrev, server}) {
+    cancelled = true;
+    if (sender != null) {
+      sender.shutdownNow();
+    }
+    for (AutoCloseable c : new AutoCloseable[] {selector, sendSelector, toNext, fromPrev, server}) {
       if (c != null) {
         try {
           c.close();
