@@ -80,10 +80,11 @@ public final class DistTrainStage implements DemoStage {
       }
     }
     ctx.sql("Time per training step (mean over steps 2..end; all-reduce includes the host copies, network is the ring alone)",
-        "SELECT workers, count(*) AS steps, round(avg(compute_ms), 1) AS compute_ms, round(avg(all_reduce_ms), 1) "
-            + "AS all_reduce_ms, round(avg(network_ms), 1) AS network_ms, round(avg(optimizer_ms), 1) AS optimizer_ms "
+        "SELECT workers, count(*) AS steps, CAST(avg(compute_ms) AS DECIMAL(12, 1)) AS compute_ms, "
+            + "CAST(avg(all_reduce_ms) AS DECIMAL(12, 1)) AS all_reduce_ms, CAST(avg(network_ms) AS DECIMAL(12, 1)) "
+            + "AS network_ms, CAST(avg(optimizer_ms) AS DECIMAL(12, 1)) AS optimizer_ms "
             + "FROM train_dp_train_steps WHERE step > 1 GROUP BY workers");
-    ctx.sql("Training loss (nats per byte)", "SELECT step, round(loss, 4) AS loss, round(grad_norm, 3) AS grad_norm, "
-        + "round(lr, 5) AS lr FROM train_dp_train_steps WHERE step = 1 OR step % 10 = 0 ORDER BY step");
+    ctx.sql("Training loss (nats per byte)", "SELECT step, CAST(loss AS DECIMAL(8, 4)) AS loss, "
+        + "CAST(grad_norm AS DECIMAL(8, 3)) AS grad_norm, CAST(lr AS DECIMAL(10, 6)) AS lr FROM train_dp_train_steps WHERE step = 1 OR step % 10 = 0 ORDER BY step");
   }
 }

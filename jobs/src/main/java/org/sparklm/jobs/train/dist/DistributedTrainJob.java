@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -143,14 +142,15 @@ public final class DistributedTrainJob {
         }
         continue;
       }
-      return finish(spark, results, attempt, failures, output, n, train.maxSteps(), out);
+      return finish(spark, results, attempt, failures, output, n, train, out);
     }
     throw new JobException("training failed in all " + cfg.maxAttempts() + " attempts (distributed.max_attempts); "
         + "the last: " + failures.get(failures.size() - 1) + "; rerun to resume from " + latest(ckDir, hconf));
   }
 
   private static Result finish(SparkSession spark, List<DistributedWorker.Result> results, int attempt,
-                               List<String> failures, Path output, int n, long maxSteps, PrintStream out) {
+                               List<String> failures, Path output, int n, TrainConfig train, PrintStream out) {
+    long maxSteps = train.maxSteps();
     results = new ArrayList<>(results);
     results.sort(Comparator.comparingInt(DistributedWorker.Result::rank));
     DistributedWorker.Result r0 = results.get(0);
@@ -166,8 +166,10 @@ public final class DistributedTrainJob {
     for (DistributedWorker.StepTiming s : steps) {
       rows.add(RowFactory.create(attempt, n, s.step(), s.loss(), s.gradNorm(), s.lr(), s.skipped(), s.computeMs(),
           s.allReduceMs(), s.networkMs(), s.optimizerMs()));
-      out.printf(Locale.ROOT, "train: step %d/%d loss %.6f grad_norm %.6f lr %.3e%s%n", s.step(), maxSteps, s.loss(),
-          s.gradNorm(), s.lr(), s.skipped() ? " SKIPPED" : "");
+      if (s.step() % train.logEvery() == 0 || s.step() == r0.startStep() + 1 || s.step() == maxSteps || s.skipped()) {
+        out.printf(Locale.ROOT, "train: step %d/%d loss %.6f grad_norm %.6f lr %.3e%s%n", s.step(), maxSteps, s.loss(),
+            s.gradNorm(), s.lr(), s.skipped() ? " SKIPPED" : "");
+      }
     }
     String table;
     try (Outputs o = new Outputs(spark, output.toString())) {
