@@ -28,18 +28,20 @@ import org.sparklm.model.checkpoint.Checkpoint;
  * {@code train --workers N} submitted with {@code bin/spark-submit} to a real standalone cluster
  * (a Master and two Workers on 127.0.0.1, one single-core executor JVM each).
  *
- * <p>One uninterrupted reference run, 1 worker x micro-batch 8 for 60 steps, is compared with
+ * <p>One uninterrupted reference run, 1 worker x micro-batch 8 for 100 steps, is compared with
  * (a) 2 workers x micro-batch 4 for 20 steps: the same global batches in the same order, so the
- * same losses and weights at step 20 within float tolerance; (b) 2 workers x 4 for 60 steps
+ * same losses and weights at step 20 within float tolerance; (b) 2 workers x 4 for 100 steps
  * whose executor on Worker 1 is killed after the step-10 checkpoint: the driver retries, the
  * retry resumes from a checkpoint, and the run ends where the reference did. The learning-rate
- * schedule has a fixed {@code decay_steps}, so a 20-step run is a prefix of a 60-step one.
+ * schedule has a fixed {@code decay_steps}, so a 20-step run is a prefix of a 100-step one.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedTrainIT {
   static final Pattern STEP = Pattern.compile("train: step (\\d+)/\\d+ loss (\\S+) ");
   static final Duration TIMEOUT = Duration.ofMinutes(4);
+  /** Long enough that the kill after the step-10 checkpoint lands mid-run even on an idle machine. */
+  static final int STEPS = 100;
 
   @TempDir
   static Path dir;
@@ -52,7 +54,7 @@ class DistributedTrainIT {
     text = dir.resolve("brown.txt");
     Files.copy(LocalCluster.repo().resolve("jobs/src/test/resources/text/brown-sample.txt"), text);
     cluster = LocalCluster.start(dir.resolve("cluster"), 2, 1, "1g");
-    reference = train(1, 8, 60, dir.resolve("ref"));
+    reference = train(1, 8, STEPS, dir.resolve("ref"));
     assertEquals(0, reference.code(), "reference run failed:\n" + reference.out() + reference.err());
   }
 
@@ -71,7 +73,7 @@ class DistributedTrainIT {
         "--input", text.toString(), "--output", out.toString()));
     for (String kv : List.of("train.max_steps=" + steps, "train.micro_batch=" + microBatch,
         "train.tokens_per_step=512", "train.lr=3e-3", "train.min_lr=3e-4", "train.warmup_steps=5",
-        "train.decay_steps=100", "train.threads=1", "train.device=cpu", "train.log_every=1",
+        "train.decay_steps=" + STEPS, "train.threads=1", "train.device=cpu", "train.log_every=1",
         "train.checkpoint_every=10", "distributed.checksum_every=5", "distributed.connect_timeout_s=30",
         "distributed.io_timeout_s=60")) {
       app.add("--set");
@@ -137,7 +139,7 @@ class DistributedTrainIT {
     Path out = dir.resolve("fault");
     CompletableFuture<LocalCluster.Submission> run = CompletableFuture.supplyAsync(() -> {
       try {
-        return train(2, 4, 60, out);
+        return train(2, 4, STEPS, out);
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -148,7 +150,7 @@ class DistributedTrainIT {
       Thread.sleep(20);
     }
     assertTrue(Files.exists(first), "no step-10 checkpoint appeared");
-    assertTrue(!Files.exists(out.resolve("checkpoints/step-60")), "the run finished before the kill: make it longer");
+    assertTrue(!Files.exists(out.resolve("checkpoints/step-" + STEPS)), "the run finished before the kill: make it longer");
     long pid = cluster.killExecutor(1);
     LocalCluster.Submission s = run.get();
     String all = s.out() + s.err();
@@ -157,13 +159,13 @@ class DistributedTrainIT {
     Matcher resumed = Pattern.compile("train: attempt 2 resumes from the latest checkpoint \\(\\S+/step-(\\d+)\\)").matcher(s.out());
     assertTrue(resumed.find(), s.out());
     int from = Integer.parseInt(resumed.group(1));
-    assertTrue(from >= 10 && from < 60, "resumed from step " + from);
-    assertTrue(s.out().contains("train: done in attempt 2: steps " + from + "..60 on 2 workers"), s.out());
+    assertTrue(from >= 10 && from < STEPS, "resumed from step " + from);
+    assertTrue(s.out().contains("train: done in attempt 2: steps " + from + ".." + STEPS + " on 2 workers"), s.out());
 
     Map<Integer, Double> ref = losses(reference.out());
     Map<Integer, Double> got = losses(s.out());
-    assertEquals(ref.get(60), got.get(60), 1e-3, "final loss of the resumed run vs the uninterrupted reference");
-    double diff = maxDiff(weights(dir.resolve("ref"), 60), weights(out, 60));
+    assertEquals(ref.get(STEPS), got.get(STEPS), 1e-3, "final loss of the resumed run vs the uninterrupted reference");
+    double diff = maxDiff(weights(dir.resolve("ref"), STEPS), weights(out, STEPS));
     assertTrue(diff < 1e-2, "final weights differ from the reference by up to " + diff);
   }
 
