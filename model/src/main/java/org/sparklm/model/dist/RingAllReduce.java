@@ -523,15 +523,11 @@ public final class RingAllReduce implements AutoCloseable {
     return (int) ((long) seg * length / world);
   }
 
-  /** One ring step: send segment {@code send} to the next rank while receiving segment {@code recv}. */
-  private void transfer(float[] data, int length, int send, int recv, boolean add, String phase) throws IOException {
-    move(data, segStart(send, length), segStart(send + 1, length), data, segStart(recv, length),
-        segStart(recv + 1, length), add, phase);
-  }
-
   /**
    * Sends {@code out[outPos, outEnd)} to the next rank while receiving as many floats from the
-   * previous rank into {@code in[inPos, inEnd)}, added or copied chunk by chunk as they arrive.
+   * previous rank into {@code in[inPos, inEnd)}, added or copied chunk by chunk as they arrive,
+   * in this one thread: for the small messages of {@link #allGather} (the all-reduce has its own
+   * two-thread pipeline).
    */
   private void move(float[] out, int outPos, int outEnd, float[] in, int inPos, int inEnd, boolean add, String phase)
       throws IOException {
