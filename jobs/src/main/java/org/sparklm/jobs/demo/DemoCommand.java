@@ -20,7 +20,8 @@ public final class DemoCommand extends SparkCommand {
   /** The stages, in pipeline order; each later issue appends its own. */
   public static List<DemoStage> stages() {
     return List.of(new IngestStage(), new CleanStage(), new DedupStage(), new org.sparklm.jobs.tokenize.TrainTokenizerStage(),
-        new org.sparklm.jobs.tokenize.TokenizeStage(), new TrainStage(), new EvaluateStage());
+        new org.sparklm.jobs.tokenize.TokenizeStage(), new TrainStage(), new org.sparklm.jobs.train.dist.DistTrainStage(),
+        new EvaluateStage());
   }
 
   /** {@code configs/demo.yaml} of the checkout drives the demo unless {@code --config} says otherwise. */

@@ -73,7 +73,9 @@ public final class TrainCommand extends SparkCommand {
     if (steps != null) {
       t = t.withLoop(t.loop().withMaxSteps(steps));
     }
-    return c.withTrain(t);
+    c = c.withTrain(t);
+    // data-parallel: Spark's barrier scheduling settings (unless spark-submit or the config set them)
+    return t.workers() > 1 ? c.withSpark(org.sparklm.jobs.train.dist.DistTrainCommand.barrierDefaults(c.spark())) : c;
   }
 
   @Override
@@ -83,6 +85,19 @@ public final class TrainCommand extends SparkCommand {
 
   @Override
   protected int run(SparkSession spark, SparklmConfig config) {
+    TrainJobConfig t = config.train();
+    if (t.workers() > 1) {
+      // N workers: one Spark barrier task per executor JVM, gradients averaged over a socket ring
+      // (org.sparklm.jobs.train.dist, docs/training.md)
+      if (!"text".equals(t.inputFormat())) {
+        throw new org.sparklm.jobs.common.JobException("--workers " + t.workers() + " trains on text read as bytes in "
+            + "this build: set train.input_format=text (got " + t.inputFormat() + ")");
+      }
+      org.sparklm.jobs.config.DistributedConfig d = config.distributed().withWorkers(t.workers())
+          .withInput(t.input()).withOutput(t.output());
+      org.sparklm.jobs.train.dist.DistributedTrainJob.run(spark, d, t.model(), "train.model", t.loop(), out());
+      return 0;
+    }
     TrainJob.Result r = TrainJob.run(spark, config.train(), out());
     out().printf("train: %d steps (from %d) -> final loss %.4f, held-out loss %.4f vs unigram %.4f nats/token, "
             + "%.0f tokens/s, MFU %.1f%%, %d skipped%n", r.summary().steps(), r.summary().startStep(), r.summary().finalLoss(),

@@ -170,6 +170,26 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The executor JVMs ({@code CoarseGrainedExecutorBackend}) Worker {@code i} is running now:
+   * the Worker launches them as its own child processes.
+   */
+  public List<ProcessHandle> executors(int i) {
+    Process worker = processes.get(1 + i); // processes: the Master, then the Workers in order
+    return worker.descendants().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+  }
+
+  /** Kills (SIGKILL) the executor JVM of Worker {@code i}, as a crashed host or OOM-killer would; returns its pid. */
+  public long killExecutor(int i) {
+    List<ProcessHandle> ex = executors(i);
+    if (ex.size() != 1) {
+      throw new IllegalStateException("worker " + i + " runs " + ex.size() + " executors: " + ex);
+    }
+    ex.get(0).destroyForcibly();
+    return ex.get(0).pid();
+  }
+
   /** Every process this cluster started that is still alive (for tests of {@link #close}). */
   public List<ProcessHandle> alive() {
     List<ProcessHandle> out = new ArrayList<>();

@@ -60,6 +60,7 @@ public final class Trainer implements AutoCloseable {
   private final boolean fp16;
   private final double peakFlops;
   private final GradientSync sync;
+  private final StepSync stepSync;
   private TokenRows rows;
   private long step;
   private double lossScale;
@@ -90,6 +91,7 @@ public final class Trainer implements AutoCloseable {
     this.optimizer = new AdamW(model.parameters(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     this.peakFlops = b.peakFlops;
     this.sync = b.sync;
+    this.stepSync = b.stepSync;
     if (sync != null) {
       requireFp32("data-parallel gradient sync");
     }
@@ -123,6 +125,7 @@ public final class Trainer implements AutoCloseable {
     private double peakFlops = Double.NaN;
     private boolean fp16OnCpu;
     private GradientSync sync;
+    private StepSync stepSync;
 
     /** Data parallelism: averages each step's gradients (and loss) across workers. */
     public Builder optGradientSync(GradientSync v) {
@@ -163,6 +166,15 @@ public final class Trainer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Data parallelism with full control of the step (the Spark data-parallel worker): called in
+     * every step between the backward passes and the update, instead of a {@link GradientSync}.
+     */
+    public Builder optStepSync(StepSync v) {
+      this.stepSync = v;
+      return this;
+    }
+
     public Trainer build() throws IOException {
       if (model == null || config == null || source == null) {
         throw new IllegalStateException("setModel, setConfig and setData are required");
@@ -187,13 +199,24 @@ public final class Trainer implements AutoCloseable {
   /** The loss and tokens of one step's accumulated gradients (still on the parameters). */
   public record Gradients(double loss, double gradNorm, long tokens) {}
 
+  /**
+   * Replaces this rank's gradients on the parameters by the ranks' mean (through
+   * {@link #readGradients}/{@link #writeGradients}) and returns the global loss, norm and tokens;
+   * every rank must return the same values so that all take the same skip/update decision.
+   */
+  public interface StepSync {
+    Gradients synchronize(Trainer trainer, Gradients local) throws IOException;
+  }
+
   /** One optimizer step: gradients over {@code accumulation} micro-batches, checks, update. */
   public StepResult step() throws IOException {
     long t0 = System.nanoTime();
     double lr = schedule.lr(step);
     try (NDManager scope = model.manager().newSubManager()) {
       Gradients g = computeGradients(scope);
-      if (sync != null) {
+      if (stepSync != null) {
+        g = stepSync.synchronize(this, g);
+      } else if (sync != null) {
         g = synchronize(g, scope);
       }
       String skip = skipReason(g);
@@ -408,6 +431,11 @@ public final class Trainer implements AutoCloseable {
   /** The learning rate of the next step. */
   public double nextLr() {
     return schedule.lr(step);
+  }
+
+  /** The fp16 loss scale the gradients on the parameters are multiplied by (1 in fp32). */
+  public double lossScale() {
+    return lossScale;
   }
 
   /** Steps done (the next step's index). */

@@ -1,0 +1,181 @@
+package org.sparklm.jobs.train.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparklm.jobs.cluster.LocalCluster;
+import org.sparklm.model.checkpoint.Checkpoint;
+
+/**
+ * {@code train --workers N} submitted with {@code bin/spark-submit} to a real standalone cluster
+ * (a Master and two Workers on 127.0.0.1, one single-core executor JVM each).
+ *
+ * <p>One uninterrupted reference run, 1 worker x micro-batch 8 for 100 steps, is compared with
+ * (a) 2 workers x micro-batch 4 for 20 steps: the same global batches in the same order, so the
+ * same losses and weights at step 20 within float tolerance; (b) 2 workers x 4 for 100 steps
+ * whose executor on Worker 1 is killed after the step-10 checkpoint: the driver retries, the
+ * retry resumes from a checkpoint, and the run ends where the reference did. The learning-rate
+ * schedule has a fixed {@code decay_steps}, so a 20-step run is a prefix of a 100-step one.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributedTrainIT {
+  static final Pattern STEP = Pattern.compile("train: step (\\d+)/\\d+ loss (\\S+) ");
+  static final Duration TIMEOUT = Duration.ofMinutes(4);
+  /** Long enough that the kill after the step-10 checkpoint lands mid-run even on an idle machine. */
+  static final int STEPS = 100;
+
+  @TempDir
+  static Path dir;
+  static LocalCluster cluster;
+  static Path text;
+  static LocalCluster.Submission reference;
+
+  @BeforeAll
+  static void start() throws Exception {
+    text = dir.resolve("brown.txt");
+    Files.copy(LocalCluster.repo().resolve("jobs/src/test/resources/text/brown-sample.txt"), text);
+    cluster = LocalCluster.start(dir.resolve("cluster"), 2, 1, "1g");
+    reference = train(1, 8, STEPS, dir.resolve("ref"));
+    assertEquals(0, reference.code(), "reference run failed:\n" + reference.out() + reference.err());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static LocalCluster.Submission train(int workers, int microBatch, int steps, Path out) throws Exception {
+    List<String> spark = List.of("--class", "org.sparklm.jobs.Main",
+        "--conf", "spark.executor.cores=1", "--conf", "spark.task.cpus=1",
+        "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2");
+    List<String> app = new ArrayList<>(List.of("train-dp", "--workers", String.valueOf(workers), "--model", "tiny",
+        "--input", text.toString(), "--output", out.toString()));
+    for (String kv : List.of("train_dp.max_steps=" + steps, "train_dp.micro_batch=" + microBatch,
+        "train_dp.tokens_per_step=512", "train_dp.lr=3e-3", "train_dp.min_lr=3e-4", "train_dp.warmup_steps=5",
+        "train_dp.decay_steps=" + STEPS, "train_dp.threads=1", "train_dp.device=cpu", "train_dp.log_every=1",
+        "train_dp.checkpoint_every=10", "distributed.checksum_every=5", "distributed.connect_timeout_s=30",
+        "distributed.io_timeout_s=60")) {
+      app.add("--set");
+      app.add(kv);
+    }
+    return cluster.submit(spark, app, TIMEOUT);
+  }
+
+  static Map<Integer, Double> losses(String out) {
+    Map<Integer, Double> m = new java.util.TreeMap<>();
+    Matcher x = STEP.matcher(out);
+    while (x.find()) {
+      m.put(Integer.parseInt(x.group(1)), Double.parseDouble(x.group(2)));
+    }
+    return m;
+  }
+
+  static Map<String, float[]> weights(Path out, int step) throws Exception {
+    return Checkpoint.load(new org.apache.hadoop.fs.Path(out.resolve("checkpoints/step-" + step).toUri()),
+        new Configuration()).weights();
+  }
+
+  static double maxDiff(Map<String, float[]> a, Map<String, float[]> b) {
+    assertEquals(a.keySet(), b.keySet());
+    double max = 0;
+    for (String k : a.keySet()) {
+      float[] x = a.get(k);
+      float[] y = b.get(k);
+      for (int i = 0; i < x.length; i++) {
+        max = Math.max(max, Math.abs(x[i] - y[i]));
+      }
+    }
+    return max;
+  }
+
+  @Test
+  @Order(1)
+  void twoWorkersWithHalfTheBatchTrainLikeOneWorker() throws Exception {
+    Path out = dir.resolve("two");
+    LocalCluster.Submission two = train(2, 4, 20, out);
+    assertEquals(0, two.code(), "2-worker run failed:\n" + two.out() + two.err());
+    assertTrue(two.out().contains("train: 2 workers on spark://"), two.out());
+    assertTrue(two.out().contains("replicas identical: parameter checksum"), two.out());
+    assertTrue(two.out().matches("(?s).*all-reduce \\d+\\.\\d ms \\(network .*"), two.out());
+    // each rank really ran in its own executor: both Workers' executors ran a rank
+    String logs = executorLogs();
+    assertTrue(logs.contains("train: rank 0 of 2 in executor") && logs.contains("train: rank 1 of 2 in executor"), logs);
+
+    Map<Integer, Double> ref = losses(reference.out());
+    Map<Integer, Double> got = losses(two.out());
+    assertEquals(20, got.size(), two.out());
+    for (int s = 1; s <= 20; s++) {
+      assertEquals(ref.get(s), got.get(s), 1e-4, "loss at step " + s + "\nreference: " + ref + "\n2 workers: " + got);
+    }
+    assertTrue(got.get(20) < got.get(1) - 0.3, "the model learns: " + got);
+    double diff = maxDiff(weights(dir.resolve("ref"), 20), weights(out, 20));
+    assertTrue(diff < 2e-3, "weights after 20 steps differ by up to " + diff);
+  }
+
+  @Test
+  @Order(2)
+  void killingAnExecutorMidTrainingResumesFromTheLastCheckpointAndFinishes() throws Exception {
+    Path out = dir.resolve("fault");
+    CompletableFuture<LocalCluster.Submission> run = CompletableFuture.supplyAsync(() -> {
+      try {
+        return train(2, 4, STEPS, out);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Path first = out.resolve("checkpoints/step-10/state.json");
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!Files.exists(first) && !run.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(Files.exists(first), "no step-10 checkpoint appeared");
+    assertTrue(!Files.exists(out.resolve("checkpoints/step-" + STEPS)), "the run finished before the kill: make it longer");
+    long pid = cluster.killExecutor(1);
+    LocalCluster.Submission s = run.get();
+    String all = s.out() + s.err();
+    assertEquals(0, s.code(), "faulted run failed (executor " + pid + " killed):\n" + all);
+    assertTrue(s.out().contains("train: attempt 1 of 3 failed: "), s.out());
+    Matcher resumed = Pattern.compile("train: attempt 2 resumes from the latest checkpoint \\(\\S+/step-(\\d+)\\)").matcher(s.out());
+    assertTrue(resumed.find(), s.out());
+    int from = Integer.parseInt(resumed.group(1));
+    assertTrue(from >= 10 && from < STEPS, "resumed from step " + from);
+    assertTrue(s.out().contains("train: done in attempt 2: steps " + from + ".." + STEPS + " on 2 workers"), s.out());
+
+    Map<Integer, Double> ref = losses(reference.out());
+    Map<Integer, Double> got = losses(s.out());
+    assertEquals(ref.get(STEPS), got.get(STEPS), 1e-3, "final loss of the resumed run vs the uninterrupted reference");
+    double diff = maxDiff(weights(dir.resolve("ref"), STEPS), weights(out, STEPS));
+    assertTrue(diff < 1e-2, "final weights differ from the reference by up to " + diff);
+  }
+
+  static String executorLogs() throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (int w = 0; w < 2; w++) {
+      for (Path p : cluster.executorLogs(w)) {
+        b.append(Files.readString(p));
+      }
+    }
+    return b.toString();
+  }
+}
