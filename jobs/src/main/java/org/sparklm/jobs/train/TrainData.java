@@ -32,8 +32,7 @@ final class TrainData {
     return switch (cfg.inputFormat()) {
       case "text" -> text(cfg, conf);
       case "documents" -> documents(spark, cfg);
-      case "shards" -> throw new JobException("train: input_format=shards needs the token-shard reader of the tokenize "
-          + "stage, which is not in this build yet; use --set train.input_format=text to train on text as bytes");
+      case "shards" -> shards(cfg, conf);
       default -> throw new JobException("train: unknown input_format '" + cfg.inputFormat() + "'");
     };
   }
@@ -91,6 +90,96 @@ final class TrainData {
     return bytes(cfg, all.toByteArray(), n + " documents");
   }
 
+  /**
+   * The tokenize job's output: rows of {@code train/} to train on and of {@code val/} held out,
+   * each read in its seeded order (the shard reader's), the model's shape checked against the
+   * manifest before any training.
+   */
+  static Sources shards(TrainJobConfig cfg, Configuration conf) {
+    if (cfg.input().size() != 1) {
+      throw new JobException("train: input_format=shards takes one --input, a tokenize output folder (with manifest.json); got "
+          + cfg.input());
+    }
+    String dir = HadoopPaths.qualify(cfg.input().get(0), conf).toString();
+    org.sparklm.model.data.ShardManifest m;
+    try {
+      m = org.sparklm.model.data.ShardManifest.readDir(dir, conf);
+    } catch (IOException e) {
+      throw new JobException("train: cannot read " + dir + "/manifest.json (is it a tokenize output?): " + e.getMessage(), e);
+    }
+    int seqLen = cfg.model().seqLen();
+    if (m.seqLen() != seqLen) {
+      throw new JobException("train: the shards in " + dir + " hold rows of seq_len " + m.seqLen()
+          + " but train.model.seq_len is " + seqLen + ": set train.model.seq_len=" + m.seqLen());
+    }
+    int vocab = m.tokenizer().vocabSize();
+    if (cfg.model().vocabSize() < vocab) {
+      throw new JobException("train: the shards' tokenizer has " + vocab + " ids but train.model.vocab_size is "
+          + cfg.model().vocabSize() + ": set train.model.vocab_size=" + m.tokenizer().paddedVocabSize());
+    }
+    for (String split : List.of("train", "val")) {
+      var sp = m.splits().get(split);
+      if (sp == null || sp.rows() == 0) {
+        throw new JobException("train: the shards in " + dir + " have no " + split + " rows: tokenize more documents "
+            + "or lower tokenize.seq_len");
+      }
+    }
+    long seed = cfg.loop().seed();
+    TokenSource train = shardSource(dir + "/train", conf, seed, seqLen, cfg.model().vocabSize());
+    TokenSource val = shardSource(dir + "/val", conf, seed, seqLen, cfg.model().vocabSize());
+    return new Sources(train, val, unigramCrossEntropy(train, val, cfg.model().vocabSize()), m.splits().get("train").tokens(),
+        m.splits().get("val").tokens(), m.tokenizer().sha256());
+  }
+
+  private static TokenSource shardSource(String split, Configuration conf, long seed, int seqLen, int vocab) {
+    return new TokenSource() {
+      @Override
+      public int seqLen() {
+        return seqLen;
+      }
+
+      @Override
+      public int vocabSize() {
+        return vocab;
+      }
+
+      @Override
+      public org.sparklm.model.data.TokenRows open(org.sparklm.model.data.ShardCursor from) throws IOException {
+        return org.sparklm.model.data.TokenShardReader.open(split, conf, seed, 0, 1, from);
+      }
+
+      @Override
+      public String describe() {
+        return "token shards " + split;
+      }
+    };
+  }
+
+  /** The unigram bar over at most {@code 1 << 20} tokens of each side (an estimate on big shards). */
+  static double unigramCrossEntropy(TokenSource train, TokenSource heldOut, int vocab) {
+    try {
+      return unigramCrossEntropy(firstTokens(train, 1 << 20), firstTokens(heldOut, 1 << 20), vocab);
+    } catch (IOException e) {
+      throw new JobException("train: cannot read the shards: " + e.getMessage(), e);
+    }
+  }
+
+  private static int[] firstTokens(TokenSource src, int max) throws IOException {
+    int row = src.seqLen() + 1;
+    try (org.sparklm.model.data.TokenRows rows = src.open(org.sparklm.model.data.ShardCursor.START)) {
+      int[] buf = new int[row];
+      int[] out = new int[Math.max(row, max - max % row)];
+      for (int at = 0; at + row <= out.length; at += row) {
+        rows.next(buf);
+        System.arraycopy(buf, 0, out, at, row);
+        if (rows.cursor().epoch() > 0) { // that was the last row: every row was read once
+          return Arrays.copyOf(out, at + row);
+        }
+      }
+      return out;
+    }
+  }
+
   private static Sources bytes(TrainJobConfig cfg, byte[] bytes, String what) {
     int seqLen = cfg.model().seqLen();
     int held = (int) (bytes.length * cfg.validationFraction());
@@ -118,12 +207,16 @@ final class TrainData {
    * the bar a trained model must clearly beat.
    */
   static double unigramCrossEntropy(int[] train, int[] heldOut) {
-    double[] counts = new double[256];
+    return unigramCrossEntropy(train, heldOut, 256);
+  }
+
+  static double unigramCrossEntropy(int[] train, int[] heldOut, int vocab) {
+    double[] counts = new double[vocab];
     Arrays.fill(counts, 1.0);
     for (int t : train) {
       counts[t]++;
     }
-    double total = train.length + 256.0;
+    double total = train.length + (double) vocab;
     double h = 0;
     for (int t : heldOut) {
       h -= Math.log(counts[t] / total);

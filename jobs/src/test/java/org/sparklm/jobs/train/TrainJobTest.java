@@ -98,4 +98,41 @@ class TrainJobTest {
         () -> TrainJob.run(spark, config(input, tmp.resolve("o"), 5), new PrintStream(new ByteArrayOutputStream())));
     assertTrue(e.getMessage().contains("lower train.model.seq_len"), e.getMessage());
   }
+
+  /** The tokenize job's shards in, the model shaped by their manifest; a shape that does not fit fails first. */
+  @Test
+  void trainsOnTheTokenizeJobsShards() throws Exception {
+    String text = new String(TrainJobTest.class.getResourceAsStream("/text/brown-head.txt").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+    String[] paragraphs = text.split("\n\n");
+    for (int i = 0; i < paragraphs.length; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(String.format("d%04d", i), paragraphs[i]));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("doc_id", "string").add("text", "string");
+    String docs = tmp.resolve("docs").toString();
+    spark.createDataFrame(rows, schema).write().parquet(docs + "/documents");
+    String tok = tmp.resolve("tokenizer").toString();
+    org.sparklm.jobs.tokenize.TrainTokenizerJob.run(spark, org.sparklm.jobs.config.TrainTokenizerConfig.DEFAULTS
+        .withInput(List.of(docs)).withOutput(tok).withVocabSize(512), 0.1, 0.1);
+    String shards = tmp.resolve("tokens").toString();
+    org.sparklm.jobs.tokenize.TokenizeJob.run(spark, org.sparklm.jobs.config.TokenizeConfig.DEFAULTS
+        .withInput(List.of(docs)).withSeqLen(32).withSplitFractions(0.1, 0.1).withOutput(shards), tok);
+
+    TrainJobConfig cfg = config(Path.of(shards), tmp.resolve("run"), 10);
+    TrainJobConfig shardCfg = new TrainJobConfig(cfg.input(), cfg.output(), "shards", cfg.validationFraction(),
+        cfg.validationBatches(), 1, "shards", GptConfig.TINY.withVocabSize(512).withSeqLen(32), cfg.loop());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    TrainJob.Result r = TrainJob.run(spark, shardCfg, new PrintStream(log, true));
+    assertEquals(10, r.metricRows());
+    assertTrue(r.summary().valLoss() < Math.log(512), "held-out loss " + r.summary().valLoss());
+    assertTrue(log.toString().contains("token shards"), log.toString());
+
+    TrainJobConfig wrong = new TrainJobConfig(cfg.input(), tmp.resolve("run2").toString(), "shards", cfg.validationFraction(),
+        cfg.validationBatches(), 1, "shards", GptConfig.TINY.withVocabSize(512), cfg.loop());
+    JobException e = org.junit.jupiter.api.Assertions.assertThrows(JobException.class,
+        () -> TrainJob.run(spark, wrong, new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(e.getMessage().contains("set train.model.seq_len=32"), e.getMessage());
+  }
 }
