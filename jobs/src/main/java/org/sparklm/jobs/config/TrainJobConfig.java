@@ -44,10 +44,8 @@ public record TrainJobConfig(
     Check.oneOf("input_format", inputFormat, FORMATS);
     Check.between("validation_fraction", validationFraction, 0.0, 0.5);
     Check.between("validation_batches", validationBatches, 1, 1 << 20);
-    if (workers != 1) {
-      throw new InvalidValueException("workers", "only 1 is supported in this build (data-parallel training comes with the "
-          + "distributed trainer); got " + workers);
-    }
+    // 1: the loop on the driver; N > 1: one data-parallel worker per executor (org.sparklm.jobs.train.dist)
+    Check.between("workers", workers, 1, 4096);
     Check.notBlank("run_name", runName);
     Check.notNull("model", model);
     Check.notNull("loop", loop);

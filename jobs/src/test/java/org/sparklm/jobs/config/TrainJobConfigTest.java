@@ -26,7 +26,7 @@ class TrainJobConfigTest {
         () -> SparklmConfig.load(null, List.of("train.model.heads=5")));
     assertEquals("train.model.heads", heads.key());
     assertTrue(heads.getMessage().contains("use heads=4"), heads.getMessage());
-    ConfigException workers = assertThrows(ConfigException.class, () -> SparklmConfig.load(null, List.of("train.workers=2")));
+    ConfigException workers = assertThrows(ConfigException.class, () -> SparklmConfig.load(null, List.of("train.workers=0")));
     assertEquals("train.workers", workers.key());
     ConfigException device = assertThrows(ConfigException.class, () -> SparklmConfig.load(null, List.of("train.loop.device=tpu")));
     assertTrue(device.getMessage().contains("auto, cpu, gpu or gpuN"), device.getMessage());

@@ -104,7 +104,7 @@ public final class DistributedTrainJob {
     try {
       DistributedWorker.perRank(train, model.seqLen(), n); // fails now, on the driver, if the batch does not split
     } catch (org.sparklm.model.config.InvalidValueException e) {
-      throw new JobException("train." + e.getMessage());
+      throw new JobException("train_dp." + e.getMessage() + " (train.loop.* when run as train --workers N)");
     }
     Configuration hconf = jsc.hadoopConfiguration();
     List<String> inputs = new ArrayList<>();

@@ -70,16 +70,26 @@ class DistTrainCommandTest {
   void severalWorkersInLocalModeAreRefusedWithTheReason() {
     SparkTests.Cli c = SparkTests.cli(train(dir.resolve("two"), 2, "--workers", "2"));
     assertEquals(1, c.code());
-    assertTrue(c.firstErrLine().startsWith("sparklm train: error: --workers 2 needs one executor JVM per worker"),
+    assertTrue(c.firstErrLine().startsWith("sparklm train-dp: error: --workers 2 needs one executor JVM per worker"),
         c.err());
     assertFalse(Files.exists(dir.resolve("two/checkpoints/step-1")));
+  }
+
+  /** {@code train --workers N} (the trainer's command) hands N > 1 to the data-parallel job. */
+  @Test
+  void trainWithSeveralWorkersIsTheDataParallelJob() {
+    SparkTests.Cli c = SparkTests.cli("train", "--workers", "2", "--model", "tiny", "--input",
+        LocalCluster.repo().resolve("jobs/src/test/resources/text/brown-sample.txt").toString(),
+        "--output", dir.resolve("via-train").toString());
+    assertEquals(1, c.code());
+    assertTrue(c.firstErrLine().startsWith("sparklm train: error: --workers 2 needs one executor JVM per worker"), c.err());
   }
 
   @Test
   void aGlobalBatchThatDoesNotSplitOverTheWorkersNamesTheSetting() {
     SparkTests.Cli c = SparkTests.cli(train(dir.resolve("odd"), 2, "--workers", "1", "--set", "train_dp.tokens_per_step=300"));
     assertEquals(1, c.code());
-    assertTrue(c.firstErrLine().startsWith("sparklm train: error: train.tokens_per_step: with 1 workers must be a "
+    assertTrue(c.firstErrLine().startsWith("sparklm train-dp: error: train_dp.tokens_per_step: with 1 workers must be a "
         + "multiple of workers x micro_batch x seq_len = 1 x 4 x 64 = 256, got 300"), c.err());
   }
 
