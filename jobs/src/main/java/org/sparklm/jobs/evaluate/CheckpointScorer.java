@@ -109,21 +109,23 @@ final class CheckpointScorer implements Serializable {
     if (mine.isEmpty()) {
       return out.iterator();
     }
-    Gpt model;
+    ModelCache.Lease lease;
     try {
       if (threads > 0) {
         ai.djl.engine.Engine.getInstance(); // loads libtorch: its thread setting is a native call
         JniUtils.setNumThreads(threads);
       }
-      model = ModelCache.get(info, Devices.select(device), conf.get(), maxModels);
+      lease = ModelCache.acquire(info, Devices.select(device), conf.get(), maxModels);
     } catch (Exception | LinkageError e) {
       out.add(failure(null, null, UNREADABLE, e.getMessage() == null ? e.toString() : e.getMessage()));
       return out.iterator();
     }
-    Scorer scorer = new Scorer(model, batchRows);
-    WindowPolicy policy = WindowPolicy.of(window, stride, scorer.context());
-    for (int from = 0; from < mine.size(); from += CHUNK) {
-      scoreChunk(mine.subList(from, Math.min(mine.size(), from + CHUNK)), scorer, policy, out);
+    try (lease) {
+      Scorer scorer = new Scorer(lease.model(), batchRows);
+      WindowPolicy policy = WindowPolicy.of(window, stride, scorer.context());
+      for (int from = 0; from < mine.size(); from += CHUNK) {
+        scoreChunk(mine.subList(from, Math.min(mine.size(), from + CHUNK)), scorer, policy, out);
+      }
     }
     return out.iterator();
   }

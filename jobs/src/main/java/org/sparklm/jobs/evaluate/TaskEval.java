@@ -71,8 +71,8 @@ final class TaskEval {
     int maxModels = cfg.maxModels();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Row> rows = jsc.parallelize(targets, targets.size()).flatMap(t -> {
-      Gpt model = ModelCache.get(t.info(), Devices.select(device), hc.get(), maxModels);
-      Scorer scorer = new Scorer(model, batchRows);
+      try (ModelCache.Lease lease = ModelCache.acquire(t.info(), Devices.select(device), hc.get(), maxModels)) {
+      Scorer scorer = new Scorer(lease.model(), batchRows);
       List<Row> out = new ArrayList<>();
       for (Map.Entry<String, List<MultipleChoice.Item>> e : tasks.entrySet()) {
         List<MultipleChoice.Scored> s = MultipleChoice.score(scorer, Encoders.forHash(t.info().tokenizerHash()), e.getValue());
@@ -85,6 +85,7 @@ final class TaskEval {
             accNorm, Math.sqrt(accNorm * (1 - accNorm) / n), t.info().path(), at));
       }
       return out.iterator();
+      }
     }).collect();
     Map<String, Map<Long, List<String>>> replaced = new TreeMap<>();
     for (EvaluateJob.Target t : targets) {

@@ -10,37 +10,76 @@ import org.sparklm.model.gpt.Gpt;
 
 /**
  * The models loaded in this JVM, by checkpoint path: a Spark executor loads each checkpoint once,
- * however many tasks score with it. Least recently used models are closed beyond
- * {@code maxModels} (tasks of one checkpoint are scheduled together, so two is enough for two
- * task slots).
+ * however many tasks score with it. Tasks hold a {@link Lease} while they score; beyond
+ * {@code maxModels} the least recently used model leaves the cache and is closed as soon as no
+ * task holds it any more (never under a task that is still scoring).
  */
 public final class ModelCache {
-  private static final Map<String, Gpt> MODELS = new LinkedHashMap<>(16, 0.75f, true);
+  private static final Map<String, Entry> MODELS = new LinkedHashMap<>(16, 0.75f, true);
   private static long loads;
 
   private ModelCache() {}
 
-  /** The model of {@code info}, loaded on first use. */
-  public static synchronized Gpt get(ScoringCheckpoint.Info info, Device device, Configuration conf, int maxModels)
-      throws IOException {
-    String key = info.path() + "@" + device;
-    Gpt m = MODELS.get(key);
-    if (m != null) {
-      return m;
+  private static final class Entry {
+    final Gpt model;
+    int users;
+    boolean evicted;
+
+    Entry(Gpt model) {
+      this.model = model;
     }
-    // close before loading: at most maxModels are ever in memory
-    Iterator<Map.Entry<String, Gpt>> it = MODELS.entrySet().iterator();
-    while (MODELS.size() >= Math.max(1, maxModels) && it.hasNext()) {
-      Gpt old = it.next().getValue();
-      it.remove();
-      synchronized (old) { // a task still scoring with it finishes first
-        old.close();
+  }
+
+  /** A model in use by one task; closing the lease lets the cache close an evicted model. */
+  public static final class Lease implements AutoCloseable {
+    private final Entry entry;
+    private boolean released;
+
+    private Lease(Entry entry) {
+      this.entry = entry;
+    }
+
+    public Gpt model() {
+      return entry.model;
+    }
+
+    @Override
+    public void close() {
+      synchronized (ModelCache.class) {
+        if (released) {
+          return;
+        }
+        released = true;
+        entry.users--;
+        if (entry.evicted && entry.users == 0) {
+          entry.model.close();
+        }
       }
     }
-    m = ScoringCheckpoint.loadModel(info, device, conf);
-    loads++;
-    MODELS.put(key, m);
-    return m;
+  }
+
+  /** The model of {@code info}, loaded on first use, held until the lease is closed. */
+  public static synchronized Lease acquire(ScoringCheckpoint.Info info, Device device, Configuration conf, int maxModels)
+      throws IOException {
+    String key = info.path() + "@" + device;
+    Entry e = MODELS.get(key);
+    if (e == null) {
+      // evict before loading: at most maxModels stay cached (models still leased close on release)
+      Iterator<Map.Entry<String, Entry>> it = MODELS.entrySet().iterator();
+      while (MODELS.size() >= Math.max(1, maxModels) && it.hasNext()) {
+        Entry old = it.next().getValue();
+        it.remove();
+        old.evicted = true;
+        if (old.users == 0) {
+          old.model.close();
+        }
+      }
+      e = new Entry(ScoringCheckpoint.loadModel(info, device, conf));
+      loads++;
+      MODELS.put(key, e);
+    }
+    e.users++;
+    return new Lease(e);
   }
 
   /** Checkpoints loaded by this JVM so far (tests and benchmarks check the amortization). */
@@ -48,9 +87,14 @@ public final class ModelCache {
     return loads;
   }
 
-  /** Closes every cached model. */
+  /** Closes every cached model that no task holds; the others close when released. */
   public static synchronized void clear() {
-    MODELS.values().forEach(Gpt::close);
+    for (Entry e : MODELS.values()) {
+      e.evicted = true;
+      if (e.users == 0) {
+        e.model.close();
+      }
+    }
     MODELS.clear();
   }
 }

@@ -166,14 +166,15 @@ public final class ScoreBench {
         for (int task = 0; task < 4; task++) {
           long l0 = System.nanoTime();
           long before = ModelCache.loads();
-          Gpt g = ModelCache.get(infos.get(c), Device.cpu(), conf, 2);
-          if (ModelCache.loads() > before) {
-            loadNs += System.nanoTime() - l0;
-          }
-          Scorer s = new Scorer(g, rows);
-          float[][] lp = s.scoreDocuments(docs.subList(task * rows, (task + 1) * rows), WindowPolicy.DISJOINT);
-          for (float[] a : lp) {
-            tokens += a.length;
+          try (ModelCache.Lease lease = ModelCache.acquire(infos.get(c), Device.cpu(), conf, 2)) {
+            if (ModelCache.loads() > before) {
+              loadNs += System.nanoTime() - l0;
+            }
+            Scorer s = new Scorer(lease.model(), rows);
+            float[][] lp = s.scoreDocuments(docs.subList(task * rows, (task + 1) * rows), WindowPolicy.DISJOINT);
+            for (float[] a : lp) {
+              tokens += a.length;
+            }
           }
         }
       }
