@@ -58,7 +58,11 @@ public final class EvalTables {
     Map<String, String> props = catalogProperties(spark, warehouse, cfg.catalogProperties());
     String name = register(spark, cfg.catalog(), props);
     EvalTables t = new EvalTables(spark, name, cfg.namespace(), cfg.commitRetries());
-    try {
+    // The first use initializes the catalog: Iceberg's JdbcCatalog creates its SQL tables and
+    // migrates them (ALTER TABLE ... ADD COLUMN iceberg_type) after checking that they need it, a
+    // check-then-act that two jobs starting together both pass ("duplicate column name"). The
+    // embedded catalog is therefore first opened under a lock on a file next to it.
+    try (InitLock lock = InitLock.of(cfg.catalogProperties().isEmpty() ? props.get("uri") : null)) {
       spark.sql("CREATE NAMESPACE IF NOT EXISTS " + name + "." + cfg.namespace());
     } catch (RuntimeException e) {
       if (!String.valueOf(e.getMessage()).contains("already exists")) { // another job made it first
@@ -67,6 +71,63 @@ public final class EvalTables {
       }
     }
     return t;
+  }
+
+  /**
+   * An exclusive lock on {@code catalog.sqlite.lock} beside the embedded catalog, held across
+   * JVMs (a file lock) and across threads of this JVM (file locks are per process).
+   */
+  static final class InitLock implements AutoCloseable {
+    private static final java.util.concurrent.locks.ReentrantLock IN_JVM = new java.util.concurrent.locks.ReentrantLock();
+    private final java.nio.channels.FileChannel channel;
+    private final java.nio.channels.FileLock lock;
+
+    private InitLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    /** Takes the lock for a {@code jdbc:sqlite:<file>?...} uri; a no-op for other catalogs (null). */
+    static InitLock of(String uri) {
+      if (uri == null || !uri.startsWith("jdbc:sqlite:")) {
+        return new InitLock(null, null);
+      }
+      String file = uri.substring("jdbc:sqlite:".length());
+      int q = file.indexOf('?');
+      java.nio.file.Path lockFile = java.nio.file.Path.of((q < 0 ? file : file.substring(0, q)) + ".lock");
+      IN_JVM.lock();
+      java.nio.channels.FileChannel ch = null;
+      try {
+        ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+        return new InitLock(ch, ch.lock());
+      } catch (java.io.IOException | RuntimeException e) {
+        IN_JVM.unlock();
+        if (ch != null) {
+          try {
+            ch.close();
+          } catch (java.io.IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw new JobException("cannot lock " + lockFile + " to open the evaluation catalog: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (channel == null) {
+        return;
+      }
+      try {
+        lock.release();
+        channel.close();
+      } catch (java.io.IOException e) {
+        throw new JobException("cannot release the catalog lock: " + e.getMessage(), e);
+      } finally {
+        IN_JVM.unlock();
+      }
+    }
   }
 
   /** The embedded SQLite catalog's properties for {@code warehouse}, or the configured ones. */
