@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.sparklm.model.data.ShardCursor;
 import org.sparklm.model.data.TokenRows;
@@ -311,7 +312,7 @@ public final class Trainer implements AutoCloseable {
     }
     if (!Double.isFinite(g.gradNorm())) {
       return fp16 ? "gradient overflow in fp16 (norm " + g.gradNorm() + "): loss scale " + lossScale + " -> " + lossScale / 2
-          : "gradient norm is " + g.gradNorm();
+          : "gradient norm is " + g.gradNorm() + nonFiniteGradients();
     }
     if (config.spikeFactor() > 0 && recentLosses.size() >= SPIKE_WARMUP) {
       double avg = recentLosses.stream().mapToDouble(Double::doubleValue).average().orElse(g.loss());
@@ -320,6 +321,20 @@ public final class Trainer implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** Which parameters hold non-finite gradients (the failure path only: one host copy per parameter). */
+  private String nonFiniteGradients() {
+    List<String> names = new java.util.ArrayList<>();
+    try (NDManager scope = model.manager().newSubManager()) {
+      for (Map.Entry<String, NDArray> e : model.trainable().entrySet()) {
+        NDArray g = gradient(e.getValue(), scope);
+        if (g.isInfinite().logicalOr(g.isNaN()).any().getBoolean()) {
+          names.add(e.getKey());
+        }
+      }
+    }
+    return names.isEmpty() ? "" : " (non-finite gradients in " + String.join(", ", names) + ")";
   }
 
   private void skip(String reason) {
