@@ -32,9 +32,14 @@ import org.sparklm.model.train.Trainer;
 public final class DistributedWorker {
   private DistributedWorker() {}
 
-  /** What one rank needs. {@code resumeFrom} is the checkpoint folder to start from, or null. */
-  public record Spec(int rank, int world, GptConfig model, TrainConfig train, RankedData data, String checkpointDir,
-                     String resumeFrom, long checksumEvery, Device device, Configuration conf, PrintStream log) {}
+  /**
+   * What one rank needs. {@code resumeFrom} is the checkpoint folder to start from, or null;
+   * {@code tokenizerHash} (the shards' tokenizer SHA-256, or the byte encoder's) is recorded in
+   * the checkpoints and checked on resume; it may be null.
+   */
+  public record Spec(int rank, int world, GptConfig model, TrainConfig train, RankedData data, String tokenizerHash,
+                     String checkpointDir, String resumeFrom, long checksumEvery, Device device, Configuration conf,
+                     PrintStream log) {}
 
   /** One step as rank 0 saw it: loss, norm and the time split. */
   public record StepTiming(long step, double loss, double gradNorm, double lr, double computeMs, double allReduceMs,
@@ -64,6 +69,10 @@ public final class DistributedWorker {
       if (!c.model().equals(s.model())) {
         throw new IllegalArgumentException("the checkpoint " + s.resumeFrom() + " is of another model (" + c.model()
             + "), not " + s.model() + ": use a new --output, or the same model settings to resume");
+      }
+      if (s.tokenizerHash() != null && c.tokenizerHash() != null && !s.tokenizerHash().equals(c.tokenizerHash())) {
+        throw new IllegalArgumentException("the checkpoint " + s.resumeFrom() + " was trained with tokenizer "
+            + c.tokenizerHash() + ", the data now uses " + s.tokenizerHash() + ": use a new --output");
       }
       gpt = c.toModel(s.device());
       state = c.state();
@@ -105,7 +114,8 @@ public final class DistributedWorker {
           TrainState ts = t.state();
           dp.checkReplicas(gpt, done, ts.cursor());
           if (lead) {
-            lastCheckpoint = Checkpoint.save(new Path(s.checkpointDir()), gpt, ts, s.train(), null, t.nextLr(), s.conf())
+            lastCheckpoint = Checkpoint.save(new Path(s.checkpointDir()), gpt, ts, s.train(), s.tokenizerHash(), t.nextLr(),
+                s.conf())
                 .toString();
             s.log().println("train: wrote " + lastCheckpoint);
           }
