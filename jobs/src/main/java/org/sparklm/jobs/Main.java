@@ -39,7 +39,6 @@ import picocli.CommandLine.Command;
         "Settings come from defaults, then --config FILE (YAML, see configs/), then --set key=value."},
     subcommands = {IngestCommand.class, CleanCommand.class, DedupCommand.class, TrainTokenizerCommand.class, TokenizeCommand.class, TrainCommand.class, ExportCommand.class,
         EvaluateCommand.class, ReportCommand.class, SqlCommand.class, DemoCommand.class, ConfigCommand.class,
-        org.sparklm.jobs.train.dist.DistTrainCommand.class,
         TokenizerCheckCommand.class, TokenizerBenchCommand.class, BenchCleanCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {

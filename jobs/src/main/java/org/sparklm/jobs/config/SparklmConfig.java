@@ -21,13 +21,12 @@ public record SparklmConfig(
     TokenizeConfig tokenize,
     TrainJobConfig train,
     DistributedConfig distributed,
-    org.sparklm.model.train.TrainConfig trainDp,
     EvalConfig eval,
     ReportConfig report,
     DemoConfig demo) {
 
   public static final SparklmConfig DEFAULTS = new SparklmConfig(
-      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DistributedConfig.DEFAULTS, org.sparklm.model.train.TrainConfig.DEFAULTS, EvalConfig.DEFAULTS, ReportConfig.DEFAULTS, DemoConfig.DEFAULTS);
+      SparkSettings.DEFAULTS, StorageSettings.DEFAULTS, TokenizerSettings.DEFAULTS, IngestConfig.DEFAULTS, CleanConfig.DEFAULTS, DedupConfig.DEFAULTS, TrainTokenizerConfig.DEFAULTS, TokenizeConfig.DEFAULTS, TrainJobConfig.DEFAULTS, DistributedConfig.DEFAULTS, EvalConfig.DEFAULTS, ReportConfig.DEFAULTS, DemoConfig.DEFAULTS);
 
   public SparklmConfig {
     Check.notNull("spark", spark);
@@ -40,66 +39,61 @@ public record SparklmConfig(
     Check.notNull("tokenize", tokenize);
     Check.notNull("train", train);
     Check.notNull("distributed", distributed);
-    Check.notNull("train_dp", trainDp);
     Check.notNull("eval", eval);
     Check.notNull("report", report);
     Check.notNull("demo", demo);
   }
 
   public SparklmConfig withSpark(SparkSettings v) {
-    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(v, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withStorage(StorageSettings v) {
-    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, v, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withTokenizer(TokenizerSettings v) {
-    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, v, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withIngest(IngestConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, v, clean, dedup, trainTokenizer, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withClean(CleanConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, v, dedup, trainTokenizer, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withDedup(DedupConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, v, trainTokenizer, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withTrainTokenizer(TrainTokenizerConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, v, tokenize, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withTokenize(TokenizeConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, v, train, distributed, eval, report, demo);
   }
 
   public SparklmConfig withTrain(TrainJobConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, distributed, trainDp, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, v, distributed, eval, report, demo);
   }
 
   public SparklmConfig withDistributed(DistributedConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v, trainDp, eval, report, demo);
-  }
-
-  public SparklmConfig withTrainDp(org.sparklm.model.train.TrainConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, v, eval, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, v, eval, report, demo);
   }
 
   public SparklmConfig withEval(EvalConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, v, report, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, v, report, demo);
   }
 
   public SparklmConfig withReport(ReportConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, v, demo);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, eval, v, demo);
   }
 
   public SparklmConfig withDemo(DemoConfig v) {
-    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, trainDp, eval, report, v);
+    return new SparklmConfig(spark, storage, tokenizer, ingest, clean, dedup, trainTokenizer, tokenize, train, distributed, eval, report, v);
   }
 
   public static ConfigLoader<SparklmConfig> loader() {

@@ -24,6 +24,15 @@ public final class DemoCommand extends SparkCommand {
         new EvaluateStage());
   }
 
+  @picocli.CommandLine.Option(names = "--workers", paramLabel = "N",
+      description = "Also train data-parallel with N workers on a local standalone cluster (setting demo.workers)")
+  Integer workers;
+
+  @Override
+  protected SparklmConfig applyOptions(SparklmConfig c) {
+    return workers == null ? c : c.withDemo(c.demo().withWorkers(workers));
+  }
+
   /** {@code configs/demo.yaml} of the checkout drives the demo unless {@code --config} says otherwise. */
   @Override
   protected Path defaultConfigFile() {

@@ -75,12 +75,12 @@ public final class TrainCommand extends SparkCommand {
     }
     c = c.withTrain(t);
     // data-parallel: Spark's barrier scheduling settings (unless spark-submit or the config set them)
-    return t.workers() > 1 ? c.withSpark(org.sparklm.jobs.train.dist.DistTrainCommand.barrierDefaults(c.spark())) : c;
+    return t.workers() > 1 ? c.withSpark(org.sparklm.jobs.train.dist.DistributedTrainJob.barrierDefaults(c.spark())) : c;
   }
 
   @Override
   public List<String> settingsSections() {
-    return List.of("train", "spark");
+    return List.of("train", "distributed", "spark");
   }
 
   @Override
@@ -88,14 +88,8 @@ public final class TrainCommand extends SparkCommand {
     TrainJobConfig t = config.train();
     if (t.workers() > 1) {
       // N workers: one Spark barrier task per executor JVM, gradients averaged over a socket ring
-      // (org.sparklm.jobs.train.dist, docs/training.md)
-      if (!"text".equals(t.inputFormat())) {
-        throw new org.sparklm.jobs.common.JobException("--workers " + t.workers() + " trains on text read as bytes in "
-            + "this build: set train.input_format=text (got " + t.inputFormat() + ")");
-      }
-      org.sparklm.jobs.config.DistributedConfig d = config.distributed().withWorkers(t.workers())
-          .withInput(t.input()).withOutput(t.output());
-      org.sparklm.jobs.train.dist.DistributedTrainJob.run(spark, d, t.model(), "train.model", t.loop(), out());
+      // (org.sparklm.jobs.train.dist, docs/training.md); the same train.* settings, plus distributed.*
+      org.sparklm.jobs.train.dist.DistributedTrainJob.run(spark, t, config.distributed(), out());
       return 0;
     }
     TrainJob.Result r = TrainJob.run(spark, config.train(), out());

@@ -20,7 +20,7 @@ import org.sparklm.model.train.TokenSource;
  * The train job's data sources, chosen by {@code train.input_format}. Each gives a training and
  * a held-out {@link TokenSource}; a new format plugs in here.
  */
-final class TrainData {
+public final class TrainData {
   private TrainData() {}
 
   /** Training rows, held-out rows, and what the log says about them. */
@@ -96,6 +96,26 @@ final class TrainData {
    * manifest before any training.
    */
   static Sources shards(TrainJobConfig cfg, Configuration conf) {
+    Shards checked = checkShards(cfg, conf);
+    String dir = checked.dir();
+    org.sparklm.model.data.ShardManifest m = checked.manifest();
+    int seqLen = cfg.model().seqLen();
+    long seed = cfg.loop().seed();
+    TokenSource train = shardSource(dir + "/train", conf, seed, seqLen, cfg.model().vocabSize());
+    TokenSource val = shardSource(dir + "/val", conf, seed, seqLen, cfg.model().vocabSize());
+    return new Sources(train, val, unigramCrossEntropy(train, val, cfg.model().vocabSize()), m.splits().get("train").tokens(),
+        m.splits().get("val").tokens(), m.tokenizer().sha256());
+  }
+
+  /** A tokenize output folder (qualified) and its manifest. */
+  public record Shards(String dir, org.sparklm.model.data.ShardManifest manifest) {}
+
+  /**
+   * The one {@code --input} of {@code input_format=shards}: its manifest, with the model's
+   * seq_len and vocabulary checked against it (a one-line error saying what to set), before any
+   * training, for one worker or many.
+   */
+  public static Shards checkShards(TrainJobConfig cfg, Configuration conf) {
     if (cfg.input().size() != 1) {
       throw new JobException("train: input_format=shards takes one --input, a tokenize output folder (with manifest.json); got "
           + cfg.input());
@@ -124,11 +144,7 @@ final class TrainData {
             + "or lower tokenize.seq_len");
       }
     }
-    long seed = cfg.loop().seed();
-    TokenSource train = shardSource(dir + "/train", conf, seed, seqLen, cfg.model().vocabSize());
-    TokenSource val = shardSource(dir + "/val", conf, seed, seqLen, cfg.model().vocabSize());
-    return new Sources(train, val, unigramCrossEntropy(train, val, cfg.model().vocabSize()), m.splits().get("train").tokens(),
-        m.splits().get("val").tokens(), m.tokenizer().sha256());
+    return new Shards(dir, m);
   }
 
   private static TokenSource shardSource(String split, Configuration conf, long seed, int seqLen, int vocab) {

@@ -43,6 +43,7 @@ class SparklmConfigTest {
   void demoDefaults() {
     assertEquals(List.of("data/demo/dev-crawl-sample.warc.gz"), DemoConfig.DEFAULTS.input());
     assertEquals("work/demo", DemoConfig.DEFAULTS.workDir());
+    assertEquals(1, DemoConfig.DEFAULTS.workers());
   }
 
   @Test

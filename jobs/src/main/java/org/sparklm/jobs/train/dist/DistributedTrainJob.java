@@ -27,9 +27,15 @@ import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.JobException;
 import org.sparklm.jobs.common.Outputs;
 import org.sparklm.jobs.config.DistributedConfig;
+import org.sparklm.jobs.config.SparkSettings;
+import org.sparklm.jobs.config.TrainJobConfig;
+import org.sparklm.jobs.train.TrainData;
+import org.sparklm.model.data.ShardManifest;
 import org.sparklm.model.dist.ByteText;
 import org.sparklm.model.dist.DistributedWorker;
 import org.sparklm.model.dist.RankedData;
+import org.sparklm.model.dist.ShardData;
+import org.sparklm.model.score.ByteEncoder;
 import org.sparklm.model.gpt.GptConfig;
 import org.sparklm.model.train.TrainConfig;
 import scala.reflect.ClassTag;
@@ -78,53 +84,105 @@ public final class DistributedTrainJob {
   /** {@code spark-submit --class org.sparklm.jobs.train.dist.DistributedTrainJob sparklm.jar --workers 2 ...} */
   public static void main(String[] args) {
     String[] all = new String[args.length + 1];
-    all[0] = "train-dp";
+    all[0] = "train";
     System.arraycopy(args, 0, all, 1, args.length);
     Main.exit(Main.run(all));
   }
 
-  public static Result run(SparkSession spark, DistributedConfig cfg, TrainConfig train, PrintStream out) {
-    return run(spark, cfg, GptConfig.preset(cfg.model()), cfg.model(), train, out);
+  /** Adds the barrier scheduling properties unless spark-submit or the config set them. */
+  public static SparkSettings barrierDefaults(SparkSettings s) {
+    SparkConf submitted = new SparkConf();
+    java.util.Map<String, String> conf = new java.util.TreeMap<>(s.conf());
+    for (String[] kv : BARRIER_DEFAULTS) {
+      if (!submitted.contains(kv[0])) {
+        conf.putIfAbsent(kv[0], kv[1]);
+      }
+    }
+    return new SparkSettings(s.master(), s.appName(), conf);
   }
 
-  /** As above with the model's shape given (what {@code train --workers N} passes from train.model). */
-  public static Result run(SparkSession spark, DistributedConfig cfg, GptConfig model, String modelName, TrainConfig train,
-                           PrintStream out) {
+  /** The data every rank opens its slice of, and the tokenizer hash its checkpoints record. */
+  record Input(RankedData data, String tokenizerHash) {}
+
+  /**
+   * {@code train.input} by {@code train.input_format}, as the one-worker job reads it: token
+   * shards (the model's seq_len and vocabulary checked against the manifest here, on the driver)
+   * or text files as bytes.
+   */
+  static Input input(TrainJobConfig t, Configuration conf) {
+    GptConfig model = t.model();
+    long seed = t.loop().seed();
+    switch (t.inputFormat()) {
+      case "shards" -> {
+        TrainData.Shards s = TrainData.checkShards(t, conf);
+        ShardManifest m = s.manifest();
+        return new Input(new ShardData(s.dir() + "/train", m.seqLen(), m.tokenizer().vocabSize(), seed),
+            m.tokenizer().sha256());
+      }
+      case "text" -> {
+        if (model.vocabSize() < ByteText.VOCAB) {
+          throw new JobException("train: text is read as bytes (256 ids) but train.model.vocab_size is "
+              + model.vocabSize() + ": set train.model.vocab_size=256");
+        }
+        List<String> inputs = new ArrayList<>();
+        for (String in : t.input()) {
+          inputs.add(HadoopPaths.qualify(in, conf).toString());
+        }
+        return new Input(new ByteText(inputs, model.seqLen(), seed), ByteEncoder.HASH);
+      }
+      default -> throw new JobException("train: --workers " + t.workers() + " reads token shards (train.input_format="
+          + "shards, the tokenize job's output) or text files (text), not input_format=" + t.inputFormat()
+          + ": tokenize the documents first (bin/sparklm tokenize), or train with --workers 1");
+    }
+  }
+
+  /**
+   * Trains {@code train.model} with {@code train.loop} on {@code train.input} with
+   * {@code train.workers} ranks into {@code train.output}; {@code dist} says how the ranks talk
+   * and recover. One worker runs in local mode too (a single rank, for tests).
+   */
+  public static Result run(SparkSession spark, TrainJobConfig t, DistributedConfig cfg, PrintStream out) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int n = cfg.workers();
+    int n = t.workers();
+    GptConfig model = t.model();
+    TrainConfig train = t.loop();
     String master = jsc.master();
     if (n > 1 && master.startsWith("local")) {
       throw new JobException("--workers " + n + " needs one executor JVM per worker (libtorch and DJL's gradient "
           + "collector are per JVM), but the master is " + master + ": submit to a cluster (see docs/training.md), "
           + "or use --workers 1");
     }
-    if (cfg.input().isEmpty()) {
-      throw new JobException("no input: give --input with text files or folders (setting distributed.input)");
+    if (t.input().isEmpty()) {
+      throw new JobException("train: no input: give --input (setting train.input), a tokenize output folder, or text "
+          + "files or folders with train.input_format=text");
     }
     try {
       DistributedWorker.perRank(train, model.seqLen(), n); // fails now, on the driver, if the batch does not split
     } catch (org.sparklm.model.config.InvalidValueException e) {
-      throw new JobException("train_dp." + e.getMessage() + " (train.loop.* when run as train --workers N)");
+      throw new JobException("train: the config cannot train on " + n + " worker" + (n == 1 ? "" : "s") + ": key 'train.loop."
+          + e.field() + "' " + e.reason(), e);
     }
     Configuration hconf = jsc.hadoopConfiguration();
-    List<String> inputs = new ArrayList<>();
-    for (String in : cfg.input()) {
-      inputs.add(HadoopPaths.qualify(in, hconf).toString());
-    }
-    RankedData data = new ByteText(inputs, model.seqLen(), train.seed());
-    Path output = HadoopPaths.qualify(cfg.output(), hconf);
+    Input input = input(t, hconf);
+    RankedData data = input.data();
+    Path output = HadoopPaths.qualify(t.output(), hconf);
     Path ckDir = new Path(output, "checkpoints");
-    checkWorld(ckDir, n, hconf);
-    out.printf(Locale.ROOT, "train: %d worker%s on %s, model %s (%,d parameters), %d steps of %d tokens, data %s, "
-            + "checkpoints in %s%n", n, n == 1 ? "" : "s", master, modelName, model.parameterCount(), train.maxSteps(),
+    if (data instanceof ByteText) {
+      // text bytes are split per rank (ArrayTokenRows): another world size reads another order.
+      // Shards are dealt from the one-worker order, whose cursor means the same for any N.
+      checkWorld(ckDir, n, hconf);
+    }
+    out.printf(Locale.ROOT, "train: %d worker%s on %s, model d_model %d x %d layers, seq_len %d, vocab %d (%,d "
+            + "parameters), %d steps of %d tokens, data %s, checkpoints in %s%n", n, n == 1 ? "" : "s", master,
+        model.dModel(), model.layers(), model.seqLen(), model.vocabSize(), model.parameterCount(), train.maxSteps(),
         train.tokensPerStep(), data.describe(), ckDir);
 
     List<String> failures = new ArrayList<>();
     HadoopConf conf = new HadoopConf(hconf);
     for (int attempt = 1; attempt <= cfg.maxAttempts(); attempt++) {
       long session = ThreadLocalRandom.current().nextLong();
-      RankTask task = new RankTask(model, train, data, ckDir.toString(), cfg.checksumEvery(), cfg.connectTimeoutS(),
-          cfg.ioTimeoutS(), cfg.chunkKib() * 1024, session, conf);
+      RankTask task = new RankTask(model, train, data, input.tokenizerHash(), ckDir.toString(), cfg.checksumEvery(),
+          cfg.connectTimeoutS(), cfg.ioTimeoutS(), cfg.chunkKib() * 1024, session, conf);
       List<Integer> ranks = new ArrayList<>();
       for (int r = 0; r < n; r++) {
         ranks.add(r);
@@ -243,7 +301,7 @@ public final class DistributedTrainJob {
       String s = c.toString();
       if (s.contains("InvalidValueException") || s.contains("TrainingDivergedException")
           || s.contains("ReplicaDriftException") || s.contains("both run in executor")
-          || s.contains("is of another model")) {
+          || s.contains("is of another model") || s.contains("was trained with tokenizer")) {
         return false;
       }
     }

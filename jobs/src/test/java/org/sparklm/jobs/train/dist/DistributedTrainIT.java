@@ -25,15 +25,18 @@ import org.sparklm.jobs.cluster.LocalCluster;
 import org.sparklm.model.checkpoint.Checkpoint;
 
 /**
- * {@code train --workers N} submitted with {@code bin/spark-submit} to a real standalone cluster
- * (a Master and two Workers on 127.0.0.1, one single-core executor JVM each).
+ * {@code train --workers N} on token shards, submitted with {@code bin/spark-submit} to a real
+ * standalone cluster (a Master and two Workers on 127.0.0.1, one single-core executor JVM each).
+ * The shards ({@link ByteShards}: a text's bytes as ids, three shards of odd row counts) make
+ * the two ranks' slices cross shard boundaries mid-step.
  *
- * <p>One uninterrupted reference run, 1 worker x micro-batch 8 for 100 steps, is compared with
- * (a) 2 workers x micro-batch 4 for 20 steps: the same global batches in the same order, so the
- * same losses and weights at step 20 within float tolerance; (b) 2 workers x 4 for 100 steps
- * whose executor on Worker 1 is killed after the step-10 checkpoint: the driver retries, the
- * retry resumes from a checkpoint, and the run ends where the reference did. The learning-rate
- * schedule has a fixed {@code decay_steps}, so a 20-step run is a prefix of a 100-step one.
+ * <p>One uninterrupted reference run of the one-worker job ({@code train --workers 1}, the loop
+ * on the driver), micro-batch 8 for 100 steps, is compared with (a) 2 workers x micro-batch 4
+ * for 20 steps: the same global batches in the same order, so the same losses and weights at
+ * step 20 within float tolerance; (b) 2 workers x 4 for 100 steps whose executor on Worker 1 is
+ * killed after the step-10 checkpoint: the driver retries, the retry resumes from a checkpoint,
+ * and the run ends where the reference did. The learning-rate schedule has a fixed
+ * {@code decay_steps}, so a 20-step run is a prefix of a 100-step one.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,13 +49,13 @@ class DistributedTrainIT {
   @TempDir
   static Path dir;
   static LocalCluster cluster;
-  static Path text;
+  static Path shards;
   static LocalCluster.Submission reference;
 
   @BeforeAll
   static void start() throws Exception {
-    text = dir.resolve("brown.txt");
-    Files.copy(LocalCluster.repo().resolve("jobs/src/test/resources/text/brown-sample.txt"), text);
+    shards = ByteShards.write(LocalCluster.repo().resolve("jobs/src/test/resources/text/brown-sample.txt"),
+        dir.resolve("tokens"), 64);
     cluster = LocalCluster.start(dir.resolve("cluster"), 2, 1, "1g");
     reference = train(1, 8, STEPS, dir.resolve("ref"));
     assertEquals(0, reference.code(), "reference run failed:\n" + reference.out() + reference.err());
@@ -69,13 +72,13 @@ class DistributedTrainIT {
     List<String> spark = List.of("--class", "org.sparklm.jobs.Main",
         "--conf", "spark.executor.cores=1", "--conf", "spark.task.cpus=1",
         "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2");
-    List<String> app = new ArrayList<>(List.of("train-dp", "--workers", String.valueOf(workers), "--model", "tiny",
-        "--input", text.toString(), "--output", out.toString()));
-    for (String kv : List.of("train_dp.max_steps=" + steps, "train_dp.micro_batch=" + microBatch,
-        "train_dp.tokens_per_step=512", "train_dp.lr=3e-3", "train_dp.min_lr=3e-4", "train_dp.warmup_steps=5",
-        "train_dp.decay_steps=" + STEPS, "train_dp.threads=1", "train_dp.device=cpu", "train_dp.log_every=1",
-        "train_dp.checkpoint_every=10", "distributed.checksum_every=5", "distributed.connect_timeout_s=30",
-        "distributed.io_timeout_s=60")) {
+    List<String> app = new ArrayList<>(List.of("train", "--workers", String.valueOf(workers), "--model", "tiny",
+        "--input", shards.toString(), "--output", out.toString(), "--steps", String.valueOf(steps), "--device", "cpu"));
+    for (String kv : List.of("train.input_format=shards", "train.validation_batches=1",
+        "train.loop.micro_batch=" + microBatch, "train.loop.tokens_per_step=512", "train.loop.lr=3e-3",
+        "train.loop.min_lr=3e-4", "train.loop.warmup_steps=5", "train.loop.decay_steps=" + STEPS, "train.loop.threads=1",
+        "train.loop.log_every=1", "train.loop.checkpoint_every=10", "distributed.checksum_every=5",
+        "distributed.connect_timeout_s=30", "distributed.io_timeout_s=60")) {
       app.add("--set");
       app.add(kv);
     }
@@ -87,6 +90,16 @@ class DistributedTrainIT {
     Matcher x = STEP.matcher(out);
     while (x.find()) {
       m.put(Integer.parseInt(x.group(1)), Double.parseDouble(x.group(2)));
+    }
+    return m;
+  }
+
+  /** The one-worker job's losses, from its train_metrics table (its log rounds them to 4 places). */
+  static Map<Integer, Double> referenceLosses() {
+    Map<Integer, Double> m = new java.util.TreeMap<>();
+    for (org.apache.spark.sql.Row r : org.sparklm.jobs.SparkTests.session().read()
+        .parquet(dir.resolve("ref/train_metrics").toString()).collectAsList()) {
+      m.put((int) r.getLong(r.fieldIndex("step")), r.getDouble(r.fieldIndex("loss")));
     }
     return m;
   }
@@ -122,8 +135,11 @@ class DistributedTrainIT {
     String logs = executorLogs();
     assertTrue(logs.contains("train: rank 0 of 2 in executor") && logs.contains("train: rank 1 of 2 in executor"), logs);
 
-    Map<Integer, Double> ref = losses(reference.out());
+    Map<Integer, Double> ref = referenceLosses();
     Map<Integer, Double> got = losses(two.out());
+    assertTrue(two.out().contains("data token shards file:" + shards.resolve("train")), two.out());
+    assertEquals(ByteShards.SHA256, Checkpoint.load(new org.apache.hadoop.fs.Path(out.resolve("checkpoints/step-20").toUri()),
+        new Configuration()).tokenizerHash());
     assertEquals(20, got.size(), two.out());
     for (int s = 1; s <= 20; s++) {
       assertEquals(ref.get(s), got.get(s), 1e-4, "loss at step " + s + "\nreference: " + ref + "\n2 workers: " + got);
@@ -162,7 +178,7 @@ class DistributedTrainIT {
     assertTrue(from >= 10 && from < STEPS, "resumed from step " + from);
     assertTrue(s.out().contains("train: done in attempt 2: steps " + from + ".." + STEPS + " on 2 workers"), s.out());
 
-    Map<Integer, Double> ref = losses(reference.out());
+    Map<Integer, Double> ref = referenceLosses();
     Map<Integer, Double> got = losses(s.out());
     // the reference is 1 worker x 8: its sums are taken in another order than 2 x 4's, and the
     // differences (1e-6 per step) compound: measured 2.4e-4 apart after 60 steps and 2.0e-3 after
