@@ -151,6 +151,27 @@ class DistributedTrainJobTest {
     }
   }
 
+  /** The demo's 2-worker command line sets valid train.* keys, the model shaped by the manifest. */
+  @Test
+  void theDemoCommandIsATrainCommandLineShapedByTheManifest() throws Exception {
+    Path shards = ByteShards.write(Path.of(brown()), dir.resolve("tokens"), 64);
+    org.sparklm.model.data.ShardManifest m = org.sparklm.model.data.ShardManifest.readDir(shards.toString(),
+        new Configuration());
+    List<String> app = DistTrainStage.command(2, shards.toString(), dir.resolve("out").toString(), m);
+    assertEquals(List.of("train", "--workers", "2", "--model", "tiny"), app.subList(0, 5));
+    List<String> sets = new ArrayList<>();
+    for (int i = 0; i < app.size(); i++) {
+      if (app.get(i).equals("--set")) {
+        sets.add(app.get(i + 1));
+      }
+    }
+    TrainJobConfig t = SparklmConfig.load(null, sets).train();
+    assertEquals("shards", t.inputFormat());
+    assertEquals(64, t.model().seqLen());
+    assertEquals(256, t.model().vocabSize());
+    org.sparklm.model.dist.DistributedWorker.perRank(t.loop(), 64, 2); // the global batch splits over 2 workers
+  }
+
   @Test
   void dataThatDoesNotFitIsRefusedBeforeTraining() throws Exception {
     Path shards = ByteShards.write(Path.of(brown()), dir.resolve("tokens"), 64);
