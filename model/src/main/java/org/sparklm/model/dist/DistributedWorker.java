@@ -60,8 +60,19 @@ public final class DistributedWorker {
     return global.withBatch(global.microBatch(), global.tokensPerStep() / world);
   }
 
+  /**
+   * What rank {@code rank} trains with: {@link #perRank}'s batch and its own dropout seed,
+   * {@code seed + rank} (the trainer draws step {@code s}'s masks from seed and step, so a resume
+   * still draws the same ones). The ranks' micro-batches thus get independent masks, as the rows of
+   * one worker's batch do, rather than all ranks the same; rank 0 draws what one worker would.
+   * The initial weights and the data order come from {@code global.seed()} on every rank.
+   */
+  public static TrainConfig rankConfig(TrainConfig global, int seqLen, int world, int rank) {
+    return perRank(global, seqLen, world).withSeed(global.seed() + rank);
+  }
+
   public static Result run(Spec s, RingAllReduce ring) throws IOException {
-    TrainConfig local = perRank(s.train(), s.model().seqLen(), s.world());
+    TrainConfig local = rankConfig(s.train(), s.model().seqLen(), s.world(), s.rank());
     Gpt gpt;
     TrainState state = null;
     if (s.resumeFrom() != null) {

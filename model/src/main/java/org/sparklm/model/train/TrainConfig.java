@@ -135,6 +135,11 @@ public record TrainConfig(
         beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, v, logEvery, threads);
   }
 
+  public TrainConfig withSeed(long v) {
+    return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, v, device, precision, checkpointEvery, logEvery, threads);
+  }
+
   public TrainConfig withSchedule(double maxLr, double floor, long warmup, long decay) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, maxLr, floor, warmup, decay, weightDecay, beta1,
         beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads);
