@@ -13,6 +13,7 @@ import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.NodeVisitor;
 import org.jsoup.select.Evaluator;
 import org.jsoup.select.QueryParser;
+import org.sparklm.udfs.text.HtmlText;
 
 /**
  * The main content of an HTML page as text, with jsoup: navigation, headers and footers, sidebars,
@@ -320,7 +321,7 @@ public final class MainContent {
           if (pre > 0) {
             sb.append(t.getWholeText());
           } else {
-            appendCollapsed(sb, t.getWholeText());
+            HtmlText.appendCollapsed(sb, t.getWholeText());
           }
         } else if (node instanceof Element e) {
           String tag = e.normalName();
@@ -348,55 +349,16 @@ public final class MainContent {
         }
       }
     }, root);
-    return tidy(sb);
-  }
-
-  private static void appendCollapsed(StringBuilder sb, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c) || c == '\u00A0') {
-        int n = sb.length();
-        if (n > 0 && sb.charAt(n - 1) != ' ' && sb.charAt(n - 1) != '\n') {
-          sb.append(' ');
-        }
-      } else {
-        sb.append(c);
-      }
-    }
+    return HtmlText.tidy(sb);
   }
 
   /** Ends the current line; paragraphs, headings and code blocks are set apart by a blank line. */
   private static void newline(StringBuilder sb, String tag) {
-    int n = sb.length();
-    while (n > 0 && sb.charAt(n - 1) == ' ') {
-      sb.setLength(--n);
-    }
-    if (n > 0 && sb.charAt(n - 1) != '\n') {
-      sb.append('\n');
-    }
+    HtmlText.newline(sb);
     boolean paragraph = tag.equals("p") || tag.equals("pre") || tag.equals("blockquote") || tag.length() == 2 && tag.charAt(0) == 'h'
         && Character.isDigit(tag.charAt(1));
     if (paragraph && sb.length() > 0 && !(sb.length() >= 2 && sb.charAt(sb.length() - 2) == '\n')) {
       sb.append('\n');
     }
-  }
-
-  /** Trims each line's end and collapses runs of blank lines to one. */
-  private static String tidy(CharSequence s) {
-    StringBuilder out = new StringBuilder(s.length());
-    int blank = 0;
-    for (String line : s.toString().split("\n", -1)) {
-      String t = line.stripTrailing();
-      if (t.isBlank()) {
-        blank++;
-        continue;
-      }
-      if (out.length() > 0) {
-        out.append(blank > 0 ? "\n\n" : "\n");
-      }
-      blank = 0;
-      out.append(t);
-    }
-    return out.toString();
   }
 }
