@@ -23,9 +23,18 @@ import org.sparklm.model.train.TokenSource;
 final class TrainData {
   private TrainData() {}
 
-  /** Training rows, held-out rows, and what the log says about them. */
+  /**
+   * Training rows, held-out rows, and what the log says about them. {@code tokenizerJson} is the
+   * shards' tokenizer (SHA-256 {@code tokenizerHash}), copied into every checkpoint; null for bytes,
+   * or when the manifest's tokenizer file is no longer there ({@code tokenizerNote} says so).
+   */
   record Sources(TokenSource train, TokenSource validation, double unigramCrossEntropy, long trainTokens, long heldOutTokens,
-                 String tokenizerHash) {}
+                 String tokenizerHash, byte[] tokenizerJson, String tokenizerNote) {
+    Sources(TokenSource train, TokenSource validation, double unigramCrossEntropy, long trainTokens, long heldOutTokens,
+            String tokenizerHash) {
+      this(train, validation, unigramCrossEntropy, trainTokens, heldOutTokens, tokenizerHash, null, null);
+    }
+  }
 
   static Sources open(SparkSession spark, TrainJobConfig cfg) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -127,8 +136,23 @@ final class TrainData {
     long seed = cfg.loop().seed();
     TokenSource train = shardSource(dir + "/train", conf, seed, seqLen, cfg.model().vocabSize());
     TokenSource val = shardSource(dir + "/val", conf, seed, seqLen, cfg.model().vocabSize());
+    // the tokenizer goes into every checkpoint, so raw text can be scored with the checkpoint alone
+    byte[] json = null;
+    String note = null;
+    String sha = m.tokenizer().sha256();
+    try {
+      json = org.sparklm.udfs.tokenize.Tokenizers.readJson(m.tokenizer().path(), conf);
+    } catch (IOException e) {
+      note = "the shards' tokenizer " + m.tokenizer().path() + " cannot be read (" + e.getMessage() + "): the checkpoints "
+          + "will not carry tokenizer.json, and evaluating them on raw text will need it copied in";
+    }
+    if (json != null && !org.sparklm.model.tokenizer.TokenizerJson.sha256(json).equals(sha)) {
+      throw new JobException("train: " + m.tokenizer().path() + " has changed since the shards in " + dir
+          + " were made (sha256 " + org.sparklm.model.tokenizer.TokenizerJson.sha256(json) + ", manifest.json says " + sha
+          + "): re-run tokenize with it, or put back the tokenizer the shards were made with");
+    }
     return new Sources(train, val, unigramCrossEntropy(train, val, cfg.model().vocabSize()), m.splits().get("train").tokens(),
-        m.splits().get("val").tokens(), m.tokenizer().sha256());
+        m.splits().get("val").tokens(), sha, json, note);
   }
 
   private static TokenSource shardSource(String split, Configuration conf, long seed, int seqLen, int vocab) {
