@@ -133,23 +133,27 @@ final class CheckpointScorer implements Serializable {
   private void scoreChunk(List<Row> chunk, Scorer scorer, WindowPolicy policy, List<Row> out) {
     List<int[]> ids = new ArrayList<>();
     List<Row> kept = new ArrayList<>();
-    List<TextEncoder> encoders = new ArrayList<>();
     List<Integer> offsets = new ArrayList<>();
     int vocab = scorer.model().config().vocabSize();
+    // the checkpoint's tokenizer encodes raw text and counts the bytes of shard ids (the driver
+    // checked that shards were made with that same tokenizer)
+    TextEncoder enc = null;
+    String encError = null;
+    try {
+      enc = Encoders.forCheckpoint(info, conf.get());
+    } catch (IllegalArgumentException e) {
+      encError = e.getMessage();
+    }
     for (Row r : chunk) {
       String dataset = r.getString(0);
       String docId = r.getString(2);
-      String dataHash = datasets.get(dataset);
-      TextEncoder enc;
-      try {
-        // shards: the ids' tokenizer (checked equal to the checkpoint's on the driver) counts bytes
-        enc = Encoders.forHash(dataHash != null ? dataHash : info.tokenizerHash());
-      } catch (IllegalArgumentException e) {
-        out.add(failure(dataset, docId, "no_tokenizer", e.getMessage()));
+      if (enc == null) {
+        out.add(failure(dataset, docId, "no_tokenizer", encError));
         continue;
       }
       int[] doc;
-      if (!r.isNullAt(4)) {
+      boolean shardRow = !r.isNullAt(4);
+      if (shardRow) {
         List<Integer> t = r.getList(4);
         doc = new int[t.size()];
         for (int i = 0; i < doc.length; i++) {
@@ -162,7 +166,9 @@ final class CheckpointScorer implements Serializable {
         out.add(failure(dataset, docId, "no_text", "the document's text is null"));
         continue;
       }
-      int bos = enc.bos();
+      // a BOS lets a document's first token be scored; a shard row is a slice of the packed stream
+      // (documents already separated by <|endoftext|>): its first id is context, the rest scored
+      int bos = shardRow ? -1 : enc.bos();
       int[] seq = doc;
       if (bos >= 0) {
         seq = new int[doc.length + 1];
@@ -185,7 +191,6 @@ final class CheckpointScorer implements Serializable {
       }
       ids.add(seq);
       kept.add(r);
-      encoders.add(enc);
       offsets.add(bos >= 0 ? 1 : 0);
     }
     if (ids.isEmpty()) {
@@ -195,7 +200,6 @@ final class CheckpointScorer implements Serializable {
     for (int d = 0; d < ids.size(); d++) {
       Row r = kept.get(d);
       int[] seq = ids.get(d);
-      TextEncoder enc = encoders.get(d);
       double sum = 0;
       long bytes = 0;
       for (int j = 0; j < lp[d].length; j++) {
@@ -237,7 +241,7 @@ final class CheckpointScorer implements Serializable {
   private static long wordsOfPieces(int[] seq, TextEncoder enc) {
     StringBuilder sb = new StringBuilder();
     for (int id : seq) {
-      sb.append(enc.piece(id));
+      sb.append(enc.byteLength(id) == 0 ? " " : enc.piece(id)); // a special token separates, it is no word
     }
     return words(sb.toString());
   }

@@ -1,9 +1,6 @@
 package org.sparklm.jobs.evaluate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.JobException;
 import org.sparklm.jobs.config.EvalConfig;
+import org.sparklm.model.data.ShardManifest;
 
 /**
  * Held-out datasets as one table of documents: {@code (dataset, domain, doc_id, text, tokens)},
@@ -33,16 +31,15 @@ import org.sparklm.jobs.config.EvalConfig;
  * <p>What a path is, by what is there:
  * <ul>
  *   <li>a tokenize output folder ({@code manifest.json} beside {@code train/ val/ heldout/}): its
- *       {@code heldout/} split, Parquet rows with a {@code tokens array<int>} column; the
- *       manifest's {@code tokenizer_hash} (or {@code tokenizer.hash}) names the tokenizer;</li>
+ *       {@code heldout/} split (or the split folder given), Parquet rows of {@code seq_len + 1}
+ *       packed ids in a {@code tokens array<int>} column; the manifest ({@link ShardManifest},
+ *       the tokenize job's own definition) names the tokenizer by its {@code sha256};</li>
  *   <li>{@code .jsonl}, {@code .json} (optionally {@code .gz}): JSON Lines with a text field;</li>
  *   <li>{@code .parquet} files or a folder of them: a text column (or a {@code tokens} column);</li>
  *   <li>anything else ({@code .txt}...): plain text files, one document each, id = file name.</li>
  * </ul>
  */
 public final class EvalDatasets {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private EvalDatasets() {}
 
   public static final StructType DOCS = new StructType(new StructField[] {
@@ -69,11 +66,11 @@ public final class EvalDatasets {
         throw new JobException("dataset '" + name + "': " + path + " matches no file");
       }
       String lower = p.getName().toLowerCase(Locale.ROOT);
-      if (fs.isDirectory(p) && fs.exists(new Path(p, "manifest.json"))) {
-        return shards(spark, name, path, new Path(p, "heldout"), new Path(p, "manifest.json"), cfg);
+      if (fs.isDirectory(p) && fs.exists(new Path(p, ShardManifest.FILE_NAME))) {
+        return shards(spark, name, path, new Path(p, "heldout"), new Path(p, ShardManifest.FILE_NAME), cfg);
       }
-      if (fs.isDirectory(p) && fs.exists(new Path(p.getParent(), "manifest.json")) && hasParquet(fs, p)) {
-        return shards(spark, name, path, p, new Path(p.getParent(), "manifest.json"), cfg);
+      if (fs.isDirectory(p) && fs.exists(new Path(p.getParent(), ShardManifest.FILE_NAME)) && hasParquet(fs, p)) {
+        return shards(spark, name, path, p, new Path(p.getParent(), ShardManifest.FILE_NAME), cfg);
       }
       Dataset<Row> raw;
       String kind;
@@ -109,19 +106,15 @@ public final class EvalDatasets {
     if (!fs.exists(data)) {
       throw new JobException("dataset '" + name + "': " + path + " has a manifest.json but no heldout/ split");
     }
-    String hash = null;
-    try (InputStream in = fs.open(manifest)) {
-      JsonNode m = JSON.readTree(in);
-      if (m.hasNonNull("tokenizer_hash")) {
-        hash = m.get("tokenizer_hash").asText();
-      } else if (m.path("tokenizer").hasNonNull("hash")) {
-        hash = m.get("tokenizer").get("hash").asText();
-      }
+    ShardManifest m;
+    try {
+      m = ShardManifest.read(manifest, spark.sparkContext().hadoopConfiguration());
     } catch (IOException e) {
-      throw new JobException("dataset '" + name + "': " + manifest + " is not valid JSON: " + e.getMessage(), e);
+      throw new JobException("dataset '" + name + "': " + e.getMessage(), e);
     }
-    if (hash == null) {
-      throw new JobException("dataset '" + name + "': " + manifest + " names no tokenizer (tokenizer_hash): "
+    String hash = m.tokenizer() == null ? null : m.tokenizer().sha256();
+    if (hash == null || hash.isEmpty()) {
+      throw new JobException("dataset '" + name + "': " + manifest + " names no tokenizer (tokenizer.sha256): "
           + "cannot check that the checkpoints were trained with the same tokenizer");
     }
     Dataset<Row> raw = spark.read().parquet(data.toString());

@@ -92,13 +92,12 @@ public final class EvaluateJob {
               + "a checkpoint trained on these shards"));
           continue;
         }
-        if (!s.tokenized()) {
-          try {
-            Encoders.forHash(t.info().tokenizerHash());
-          } catch (IllegalArgumentException e) {
-            failures.add(new Failure(t.info().path(), s.name(), "no_tokenizer", e.getMessage()));
-            continue;
-          }
+        try {
+          // raw text is encoded, and shard ids' bytes counted, with the checkpoint's own tokenizer.json
+          Encoders.forCheckpoint(t.info(), conf);
+        } catch (IllegalArgumentException e) {
+          failures.add(new Failure(t.info().path(), s.name(), "no_tokenizer", e.getMessage()));
+          continue;
         }
         ok.put(s.name(), s.tokenized() ? s.tokenizerHash() : null);
       }

@@ -16,8 +16,8 @@ import org.sparklm.model.train.Trainer;
 
 /**
  * A short real training run of the {@code tiny} byte-level model with the trainer API, leaving
- * {@code <runDir>/checkpoints/step-N/} every few steps: what the demo evaluates while the
- * pipeline's own {@code train} stage does not exist yet, and what the evaluation tests score.
+ * {@code <runDir>/checkpoints/step-N/} every few steps: the byte-level checkpoints the evaluation
+ * tests score (the demo evaluates its train stage's BPE run).
  */
 public final class QuickRun {
   private QuickRun() {}

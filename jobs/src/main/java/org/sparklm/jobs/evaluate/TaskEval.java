@@ -62,6 +62,16 @@ final class TaskEval {
     Map<String, List<MultipleChoice.Item>> tasks = new LinkedHashMap<>();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     cfg.tasks().forEach((name, path) -> tasks.put(name, read(name, path, conf, warnings)));
+    List<EvaluateJob.Target> scorable = new ArrayList<>();
+    for (EvaluateJob.Target t : targets) {
+      try {
+        Encoders.forCheckpoint(t.info(), conf); // tasks are raw text: the checkpoint must carry its tokenizer
+        scorable.add(t);
+      } catch (IllegalArgumentException e) {
+        warnings.add("tasks skipped for checkpoint " + t.info().path() + ": " + e.getMessage());
+      }
+    }
+    targets = scorable;
     if (targets.isEmpty()) {
       return warnings;
     }
@@ -75,7 +85,7 @@ final class TaskEval {
       Scorer scorer = new Scorer(lease.model(), batchRows);
       List<Row> out = new ArrayList<>();
       for (Map.Entry<String, List<MultipleChoice.Item>> e : tasks.entrySet()) {
-        List<MultipleChoice.Scored> s = MultipleChoice.score(scorer, Encoders.forHash(t.info().tokenizerHash()), e.getValue());
+        List<MultipleChoice.Scored> s = MultipleChoice.score(scorer, Encoders.forCheckpoint(t.info(), hc.get()), e.getValue());
         long n = s.size();
         long c = s.stream().filter(MultipleChoice.Scored::correct).count();
         long cn = s.stream().filter(MultipleChoice.Scored::correctNorm).count();

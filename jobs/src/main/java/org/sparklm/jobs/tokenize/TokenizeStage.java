@@ -9,8 +9,8 @@ public final class TokenizeStage implements DemoStage {
   static final int DEMO_SEQ_LEN = 256;
   static final long DEMO_SHARD_BYTES = 1L << 20;
   /** 5% each: a few pages of the 83; the tokenizer stage leaves them out of its training text. */
-  static final double DEMO_VAL = 0.05;
-  static final double DEMO_HELDOUT = 0.05;
+  public static final double DEMO_VAL = 0.05;
+  public static final double DEMO_HELDOUT = 0.05;
   /** 83 pages need no more: fewer, bigger tasks on 2 cores. */
   static final int DEMO_PACK_GROUPS = 4;
 

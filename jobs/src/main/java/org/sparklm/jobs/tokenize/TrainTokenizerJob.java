@@ -177,22 +177,9 @@ public final class TrainTokenizerJob {
   }
 
   static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
+    return Math.toIntExact(org.sparklm.model.text.Utf8.length(s));
   }
+
 
   /** Most frequent first, then by text: a deterministic top-N. */
   static final class ByCountDesc implements java.util.Comparator<Tuple2<String, Long>>, java.io.Serializable {

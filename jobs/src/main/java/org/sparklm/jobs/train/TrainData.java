@@ -23,9 +23,18 @@ import org.sparklm.model.train.TokenSource;
 public final class TrainData {
   private TrainData() {}
 
-  /** Training rows, held-out rows, and what the log says about them. */
+  /**
+   * Training rows, held-out rows, and what the log says about them. {@code tokenizerJson} is the
+   * shards' tokenizer (SHA-256 {@code tokenizerHash}), copied into every checkpoint; null for bytes,
+   * or when the manifest's tokenizer file is no longer there ({@code tokenizerNote} says so).
+   */
   record Sources(TokenSource train, TokenSource validation, double unigramCrossEntropy, long trainTokens, long heldOutTokens,
-                 String tokenizerHash) {}
+                 String tokenizerHash, byte[] tokenizerJson, String tokenizerNote) {
+    Sources(TokenSource train, TokenSource validation, double unigramCrossEntropy, long trainTokens, long heldOutTokens,
+            String tokenizerHash) {
+      this(train, validation, unigramCrossEntropy, trainTokens, heldOutTokens, tokenizerHash, null, null);
+    }
+  }
 
   static Sources open(SparkSession spark, TrainJobConfig cfg) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -103,8 +112,10 @@ public final class TrainData {
     long seed = cfg.loop().seed();
     TokenSource train = shardSource(dir + "/train", conf, seed, seqLen, cfg.model().vocabSize());
     TokenSource val = shardSource(dir + "/val", conf, seed, seqLen, cfg.model().vocabSize());
+    // the tokenizer goes into every checkpoint, so raw text can be scored with the checkpoint alone
+    Tokenizer tok = tokenizer(checked, conf);
     return new Sources(train, val, unigramCrossEntropy(train, val, cfg.model().vocabSize()), m.splits().get("train").tokens(),
-        m.splits().get("val").tokens(), m.tokenizer().sha256());
+        m.splits().get("val").tokens(), m.tokenizer().sha256(), tok.json(), tok.note());
   }
 
   /** A tokenize output folder (qualified) and its manifest. */
@@ -145,6 +156,33 @@ public final class TrainData {
       }
     }
     return new Shards(dir, m);
+  }
+
+  /** The shards' tokenizer.json, or null with a note saying why it is missing. */
+  public record Tokenizer(byte[] json, String note) {}
+
+  /**
+   * The tokenizer the shards were made with (the manifest's path), read to be copied into every
+   * checkpoint so raw text can be scored with the checkpoint alone; a file whose SHA-256 is not
+   * the manifest's fails (the shards came from another tokenizer).
+   */
+  public static Tokenizer tokenizer(Shards shards, Configuration conf) {
+    org.sparklm.model.data.ShardManifest m = shards.manifest();
+    byte[] json = null;
+    String note = null;
+    String sha = m.tokenizer().sha256();
+    try {
+      json = org.sparklm.udfs.tokenize.Tokenizers.readJson(m.tokenizer().path(), conf);
+    } catch (IOException e) {
+      note = "the shards' tokenizer " + m.tokenizer().path() + " cannot be read (" + e.getMessage() + "): the checkpoints "
+          + "will not carry tokenizer.json, and evaluating them on raw text will need it copied in";
+    }
+    if (json != null && !org.sparklm.model.tokenizer.TokenizerJson.sha256(json).equals(sha)) {
+      throw new JobException("train: " + m.tokenizer().path() + " has changed since the shards in " + shards.dir()
+          + " were made (sha256 " + org.sparklm.model.tokenizer.TokenizerJson.sha256(json) + ", manifest.json says " + sha
+          + "): re-run tokenize with it, or put back the tokenizer the shards were made with");
+    }
+    return new Tokenizer(json, note);
   }
 
   private static TokenSource shardSource(String split, Configuration conf, long seed, int seqLen, int vocab) {

@@ -44,10 +44,13 @@ public final class TrainJob {
     TrainData.Sources data = TrainData.open(spark, cfg);
     log.printf("train: %,d training tokens, %,d held out; held-out unigram cross-entropy %.4f nats/token%n",
         data.trainTokens(), data.heldOutTokens(), data.unigramCrossEntropy());
+    if (data.tokenizerNote() != null) {
+      log.println("train: warning: " + data.tokenizerNote());
+    }
     TrainRun.Summary s;
     try {
       s = TrainRun.run(new TrainRun.Spec(cfg.model(), cfg.loop(), data.train(), data.validation(), cfg.validationBatches(),
-          out, cfg.runName(), data.tokenizerHash(), conf, log));
+          out, cfg.runName(), data.tokenizerHash(), data.tokenizerJson(), conf, log));
     } catch (InvalidValueException e) {
       String section = MODEL_KEYS.contains(e.field()) ? "train.model." : "train.loop.";
       throw new JobException("train: the config cannot train on this data: key '" + section + e.field() + "' " + e.reason(), e);

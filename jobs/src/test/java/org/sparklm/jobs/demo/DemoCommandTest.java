@@ -22,9 +22,12 @@ class DemoCommandTest {
     assertTrue(r.out().contains("| text/html    | UTF-8   |        83 |"), r.out());
     assertTrue(r.out().contains("argparse"), "longest titles listed");
     assertTrue(Files.isDirectory(work.resolve("ingest/documents")));
-    // evaluate: every checkpoint of the train stage on both held-out sets, bits per byte from SQL
+    // train: on the tokenize stage's shards, every checkpoint carrying the BPE tokenizer
+    assertTrue(r.out().contains("data token shards "), r.out());
+    assertTrue(Files.exists(work.resolve("train/checkpoints/step-90/tokenizer.json")));
+    // evaluate: every checkpoint of the train stage on the heldout shards and two raw-text sets, bits per byte from SQL
     assertTrue(r.out().contains("-- Bits per byte by training step, per held-out set"), r.out());
-    for (String set : new String[] {"brown", "crawl"}) {
+    for (String set : new String[] {"brown", "crawl", "heldout"}) {
       long steps = r.out().lines().filter(l -> l.matches("\\| " + set + " +\\| +\\d+ \\| +\\d+\\.\\d+ \\|.*")).count();
       assertTrue(steps >= 2, set + ": bits per byte for at least two checkpoints in\n" + r.out());
     }

@@ -15,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparklm.model.data.ShardManifest;
 
 /** Real inputs for the evaluation tests: a trained run, a Brown slice, token shards. */
 final class EvalFixtures {
@@ -45,12 +46,16 @@ final class EvalFixtures {
   }
 
   /**
-   * A tokenize output folder: {@code manifest.json} naming {@code tokenizerHash}, and a
-   * {@code heldout/} split of Parquet rows of 65 byte ids of real text.
+   * A tokenize output folder of byte ids: a {@code manifest.json} (written through
+   * {@link ShardManifest}, the tokenize job's own format) naming {@code tokenizerHash}, and a
+   * {@code heldout/} split of Parquet rows of 65 byte ids of real text. Real BPE shards come from
+   * the tokenize job itself ({@code TokenizedPipelineTest}).
    */
   static Path shards(SparkSession spark, Path dir, String tokenizerHash, int rows) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("manifest.json"), "{\"tokenizer_hash\": \"" + tokenizerHash + "\", \"seq_len\": 64}");
+    new ShardManifest(ShardManifest.FORMAT, 64, 1, new ShardManifest.TokenizerInfo(null, tokenizerHash, 256, 256, -1),
+        List.of(), java.util.Map.of()).write(new org.apache.hadoop.fs.Path(dir.resolve("manifest.json").toUri()),
+        new Configuration());
     int[] ids = QuickRun.bytes(brownText());
     List<Row> out = new ArrayList<>();
     for (int r = 0; r < rows; r++) {

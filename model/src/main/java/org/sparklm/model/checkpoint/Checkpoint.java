@@ -35,7 +35,10 @@ import org.sparklm.model.train.TrainState;
  *   <li>{@code optimizer.safetensors}: AdamW's moments, {@code m.<name>} and {@code v.<name>};</li>
  *   <li>{@code state.json}: step, next learning rate, data cursor, seed (dropout's random
  *       numbers are a function of seed and step), loss scale, the spike detector's window, the
- *       model and training configs and the tokenizer's hash.</li>
+ *       model and training configs and the tokenizer's hash;</li>
+ *   <li>{@code tokenizer.json} (when the run has a BPE tokenizer): the tokenizer the ids came
+ *       from, whose SHA-256 is {@code state.json}'s {@code tokenizer_hash}, so the checkpoint alone
+ *       can score raw text and export to Hugging Face.</li>
  * </ul>
  *
  * <p>Atomic: everything is written into a hidden {@code _tmp-step-N-<uuid>/} folder, and only
@@ -47,6 +50,8 @@ public final class Checkpoint {
   public static final String MODEL = "model.safetensors";
   public static final String OPTIMIZER = "optimizer.safetensors";
   public static final String STATE = "state.json";
+  /** The run's tokenizer, copied into every checkpoint of a run trained on BPE token shards. */
+  public static final String TOKENIZER = "tokenizer.json";
   private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,6 +72,26 @@ public final class Checkpoint {
    */
   public static Path save(Path dir, Gpt model, TrainState state, TrainConfig train, String tokenizerHash,
                           double nextLr, Configuration conf) throws IOException {
+    return save(dir, model, state, train, tokenizerHash, null, nextLr, conf);
+  }
+
+  /**
+   * As {@link #save(Path, Gpt, TrainState, TrainConfig, String, double, Configuration)}, also
+   * writing {@code tokenizerJson} (when not null) as {@code tokenizer.json} inside the same atomic
+   * write. Its SHA-256 must be {@code tokenizerHash}: a checkpoint never carries a tokenizer other
+   * than the one its hash names.
+   *
+   * @throws IllegalArgumentException when the tokenizer's SHA-256 is not {@code tokenizerHash}
+   */
+  public static Path save(Path dir, Gpt model, TrainState state, TrainConfig train, String tokenizerHash,
+                          byte[] tokenizerJson, double nextLr, Configuration conf) throws IOException {
+    if (tokenizerJson != null) {
+      String sha = org.sparklm.model.tokenizer.TokenizerJson.sha256(tokenizerJson);
+      if (!sha.equals(tokenizerHash)) {
+        throw new IllegalArgumentException("the tokenizer.json given to save (sha256 " + sha
+            + ") is not the tokenizer the checkpoint records (" + tokenizerHash + ")");
+      }
+    }
     FileSystem fs = dir.getFileSystem(conf);
     fs.mkdirs(dir);
     String name = "step-" + state.step();
@@ -84,6 +109,11 @@ public final class Checkpoint {
       state.secondMoments().forEach((k, v) -> optim.put("v." + k, new SafeTensors.Tensor(weights.get(k).shape(), v)));
       try (OutputStream out = fs.create(new Path(tmp, OPTIMIZER), false)) {
         SafeTensors.write(out, optim, Map.of("adam_step", Long.toString(state.adamStep())));
+      }
+      if (tokenizerJson != null) {
+        try (OutputStream out = fs.create(new Path(tmp, TOKENIZER), false)) {
+          out.write(tokenizerJson);
+        }
       }
       ObjectNode s = JSON.createObjectNode();
       s.put("step", state.step());
@@ -182,6 +212,15 @@ public final class Checkpoint {
         s.get("loss_scale").asDouble(), s.get("good_steps").asLong(), losses, s.get("adam_step").asLong(), m, v);
     String tok = s.hasNonNull("tokenizer_hash") ? s.get("tokenizer_hash").asText() : null;
     return new Loaded(stepDir, model, train, tok, weights, state);
+  }
+
+  /**
+   * The {@code tokenizer.json} a checkpoint carries, or null when it has none (a byte-level run,
+   * or a run trained before checkpoints carried their tokenizer).
+   */
+  public static Path tokenizerFile(Path stepDir, Configuration conf) throws IOException {
+    Path p = new Path(stepDir, TOKENIZER);
+    return p.getFileSystem(conf).exists(p) ? p : null;
   }
 
   /** Scoring entry point: the model of a checkpoint on {@code device}, nothing else loaded into it. */

@@ -35,11 +35,12 @@ public final class DistributedWorker {
   /**
    * What one rank needs. {@code resumeFrom} is the checkpoint folder to start from, or null;
    * {@code tokenizerHash} (the shards' tokenizer SHA-256, or the byte encoder's) is recorded in
-   * the checkpoints and checked on resume; it may be null.
+   * the checkpoints and checked on resume; it may be null. {@code tokenizerJson} (the shards'
+   * tokenizer, or null) is copied into every checkpoint, as the one-worker job does.
    */
   public record Spec(int rank, int world, GptConfig model, TrainConfig train, RankedData data, String tokenizerHash,
-                     String checkpointDir, String resumeFrom, long checksumEvery, Device device, Configuration conf,
-                     PrintStream log) {}
+                     byte[] tokenizerJson, String checkpointDir, String resumeFrom, long checksumEvery, Device device,
+                     Configuration conf, PrintStream log) {}
 
   /** One step as rank 0 saw it: loss, norm and the time split. */
   public record StepTiming(long step, double loss, double gradNorm, double lr, double computeMs, double allReduceMs,
@@ -125,8 +126,8 @@ public final class DistributedWorker {
           TrainState ts = t.state();
           dp.checkReplicas(gpt, done, ts.cursor());
           if (lead) {
-            lastCheckpoint = Checkpoint.save(new Path(s.checkpointDir()), gpt, ts, s.train(), s.tokenizerHash(), t.nextLr(),
-                s.conf())
+            lastCheckpoint = Checkpoint.save(new Path(s.checkpointDir()), gpt, ts, s.train(), s.tokenizerHash(),
+                s.tokenizerJson(), t.nextLr(), s.conf())
                 .toString();
             s.log().println("train: wrote " + lastCheckpoint);
           }

@@ -19,7 +19,7 @@ import org.sparklm.model.gpt.GptConfig;
  * Exports a checkpoint as a Hugging Face GPT-2 model folder: {@code model.safetensors} with
  * GPT-2's tensor names (as on the Hub: {@code wte.weight}, {@code h.0.attn.c_attn.weight}...,
  * Conv1D layout, the tied LM head left out as transformers expects), {@code config.json} for
- * {@code GPT2LMHeadModel}, and the run's {@code tokenizer.json} when given.
+ * {@code GPT2LMHeadModel}, and the run's {@code tokenizer.json} (given, or the checkpoint's own).
  *
  * <pre>java -cp ... org.sparklm.model.export.HfExport CHECKPOINT_DIR OUT_DIR [tokenizer.json]</pre>
  *
@@ -39,10 +39,15 @@ public final class HfExport {
     System.out.println("exported " + args[0] + " to " + out);
   }
 
-  /** Exports the checkpoint folder {@code checkpoint} into {@code out} (created; files replaced). */
+  /**
+   * Exports the checkpoint folder {@code checkpoint} into {@code out} (created; files replaced).
+   * Without {@code tokenizerJson}, the checkpoint's own {@code tokenizer.json} goes along when it
+   * carries one.
+   */
   public static Path export(Path checkpoint, Path out, Path tokenizerJson, Configuration conf) throws IOException {
     Checkpoint.Loaded c = Checkpoint.load(checkpoint, conf);
-    return export(c.model(), c.weights(), out, tokenizerJson, conf);
+    Path tok = tokenizerJson != null ? tokenizerJson : Checkpoint.tokenizerFile(checkpoint, conf);
+    return export(c.model(), c.weights(), out, tok, conf);
   }
 
   public static Path export(GptConfig config, Map<String, float[]> weights, Path out, Path tokenizerJson, Configuration conf)

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The byte-level encoder: ids are the text's UTF-8 bytes (0..255), the vocabulary a byte model
  * (the {@code tiny} preset, vocab 256) is trained on. Written here because it is three lines; the
- * BPE tokenizer of the tokenize stage plugs in through {@link TextEncoder} the same way.
+ * BPE tokenizer of the tokenize stage plugs in through {@link TextEncoder} the same way ({@link BpeEncoder}).
  */
 public final class ByteEncoder implements TextEncoder {
   /** The tokenizer hash of byte-level ids; a checkpoint with no tokenizer hash is read as this. */

@@ -19,7 +19,8 @@ import org.sparklm.model.gpt.GptConfig;
 /**
  * What evaluation reads of a checkpoint ({@code step-N/} written by {@link Checkpoint#save}):
  * {@code state.json}'s step, model config and tokenizer hash, and the weights of
- * {@code model.safetensors}. Unlike {@link Checkpoint#load} it never reads the optimizer's moments
+ * {@code model.safetensors} (its {@code tokenizer.json}, when it carries one, is read by
+ * {@link Encoders#forCheckpoint}). Unlike {@link Checkpoint#load} it never reads the optimizer's moments
  * (twice the weights' size), and the driver can read the small {@link Info} alone.
  */
 public final class ScoringCheckpoint {

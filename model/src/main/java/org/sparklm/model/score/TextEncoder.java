@@ -8,7 +8,7 @@ package org.sparklm.model.score;
  * score ids made by one tokenizer with a model trained on another.
  *
  * <p>Implementations must be thread-safe (Spark runs several tasks per executor JVM) and
- * serializable in the sense that {@link Encoders#forHash} can rebuild them on any executor.
+ * rebuildable on any executor: {@link Encoders#forCheckpoint} loads them from the checkpoint itself.
  */
 public interface TextEncoder {
   /** The ids of {@code text}, with no special tokens added. */

@@ -31,9 +31,20 @@ public final class TrainRun {
   public record Summary(long startStep, long steps, double finalLoss, double valLoss, double tokensPerSec,
                         double mfu, Path lastCheckpoint, long skipped) {}
 
-  /** Everything a run needs; {@code validation} and {@code tokenizerHash} may be null. */
+  /**
+   * Everything a run needs; {@code validation}, {@code tokenizerHash} and {@code tokenizerJson}
+   * may be null. {@code tokenizerJson} (the BPE tokenizer the data was made with, whose SHA-256 is
+   * {@code tokenizerHash}) is copied into every checkpoint.
+   */
   public record Spec(GptConfig model, TrainConfig train, TokenSource data, TokenSource validation, int validationBatches,
-                     Path output, String runName, String tokenizerHash, Configuration conf, PrintStream log) {}
+                     Path output, String runName, String tokenizerHash, byte[] tokenizerJson, Configuration conf,
+                     PrintStream log) {
+    /** A run whose checkpoints carry no tokenizer file (byte-level data). */
+    public Spec(GptConfig model, TrainConfig train, TokenSource data, TokenSource validation, int validationBatches,
+                Path output, String runName, String tokenizerHash, Configuration conf, PrintStream log) {
+      this(model, train, data, validation, validationBatches, output, runName, tokenizerHash, null, conf, log);
+    }
+  }
 
   public static Summary run(Spec s) throws IOException {
     Path ckDir = new Path(s.output(), "checkpoints");
@@ -95,7 +106,8 @@ public final class TrainRun {
             s.log().printf(Locale.ROOT, "train: step %d validation loss %.4f (%d batches)%n", done, valLoss, s.validationBatches());
             metrics.setValidationLoss(valLoss);
           }
-          lastCheckpoint = Checkpoint.save(ckDir, gpt, t.state(), s.train(), s.tokenizerHash(), t.nextLr(), s.conf());
+          lastCheckpoint = Checkpoint.save(ckDir, gpt, t.state(), s.train(), s.tokenizerHash(), s.tokenizerJson(), t.nextLr(),
+              s.conf());
           metrics.flush();
           s.log().println("train: wrote " + lastCheckpoint);
         }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -12,6 +11,9 @@ import org.jsoup.nodes.Node;
 import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.NodeVisitor;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
+import org.sparklm.udfs.text.HtmlText;
 
 /**
  * The main content of an HTML page as text, with jsoup: navigation, headers and footers, sidebars,
@@ -53,11 +55,17 @@ public final class MainContent {
       "video", "audio", "map");
   private static final Set<String> DROP_ROLES = Set.of(
       "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert");
-  // class / id words that mark page chrome (Sphinx's sphinxsidebar and related included)
-  private static final Pattern CHROME = Pattern.compile(
-      "(^|[\\s_-])(nav|navbar|navigation|menu|sidebar|sphinxsidebar|side-bar|footer|header|masthead|breadcrumbs?|"
-          + "related|share|sharing|social|cookie|cookies|consent|banner|advert|ads|ad-slot|sponsor|promo|popup|"
-          + "modal|skip|pagination|pager|comments?|subscribe|newsletter|widget|toolbar|topbar)($|[\\s_-])");
+  // class / id words that mark page chrome (Sphinx's sphinxsidebar and related included); a
+  // class or id matches when one of its words (split at whitespace, '_' and '-') is one of these,
+  // or two words joined by '-' are (side-bar, ad-slot). A set lookup per word, not a regex per
+  // element: the regex was an eighth of the extraction time.
+  static final Set<String> CHROME_WORDS = Set.of(
+      "nav", "navbar", "navigation", "menu", "sidebar", "sphinxsidebar", "side-bar", "footer", "header", "masthead",
+      "breadcrumb", "breadcrumbs", "related", "share", "sharing", "social", "cookie", "cookies", "consent", "banner",
+      "advert", "ads", "ad-slot", "sponsor", "promo", "popup", "modal", "skip", "pagination", "pager", "comment",
+      "comments", "subscribe", "newsletter", "widget", "toolbar", "topbar");
+  private static final Evaluator MAIN = QueryParser.parse("main, [role=main]");
+  private static final Evaluator ARTICLE = QueryParser.parse("article");
   private static final Set<String> PERMALINK = Set.of("¶", "#", "§", "🔗", "link");
   private static final Set<String> BLOCK = Set.of(
       "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "thead", "tbody", "tfoot",
@@ -122,8 +130,35 @@ public final class MainContent {
     if (tag.equals("body") || tag.equals("main") || tag.equals("article")) {
       return false;
     }
-    String names = (e.className() + " " + e.id()).toLowerCase(Locale.ROOT);
-    return !names.isBlank() && CHROME.matcher(names).find();
+    return hasChromeWord(e.className()) || hasChromeWord(e.id());
+  }
+
+  /** True when a word of {@code names} (or two joined by '-') is in {@link #CHROME_WORDS}. */
+  static boolean hasChromeWord(String names) {
+    int n = names.length();
+    int start = -1;          // start of the current word
+    int prevStart = -1;      // start of the word before it, when the two are joined by '-'
+    for (int i = 0; i <= n; i++) {
+      char c = i < n ? names.charAt(i) : ' ';
+      boolean sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B' || c == '_' || c == '-';
+      if (!sep) {
+        if (start < 0) {
+          start = i;
+        }
+        continue;
+      }
+      if (start >= 0) {
+        if (CHROME_WORDS.contains(names.substring(start, i).toLowerCase(Locale.ROOT))
+            || prevStart >= 0 && CHROME_WORDS.contains(names.substring(prevStart, i).toLowerCase(Locale.ROOT))) {
+          return true;
+        }
+        prevStart = c == '-' ? start : -1;
+        start = -1;
+      } else {
+        prevStart = -1;
+      }
+    }
+    return false;
   }
 
   /** A header or footer inside an article or main holds the article's own title or byline. */
@@ -167,43 +202,108 @@ public final class MainContent {
 
   /** {@code <main>} or {@code role=main}, else the only {@code <article>}, else the body. */
   static Element contentRoot(Element body) {
-    Element main = body.selectFirst("main, [role=main]");
-    if (main != null && main.text().length() > 0) {
+    Element main = body.selectFirst(MAIN);
+    if (main != null && main.hasText()) {
       return main;
     }
-    var articles = body.select("article");
-    if (articles.size() == 1 && articles.first().text().length() > 0) {
+    var articles = body.select(ARTICLE);
+    if (articles.size() == 1 && articles.first().hasText()) {
       return articles.first();
     }
     return body;
   }
 
-  /** Removes blocks (without headings or code) with at least 3 links whose link text is over half their text. */
+  /**
+   * Removes blocks (without headings or code) with at least 3 links whose link text is over half
+   * their text. Text is counted as Element.text() shows it (whitespace runs as one), gathered for every block in one
+   * walk (a block's text does not change before it is judged: blocks are judged in document
+   * order, and only blocks after it, never inside-out, have been removed by then).
+   */
   private static void removeLinkFarms(Element root, long deadline) {
-    List<Element> candidates = new ArrayList<>();
-    for (Element e : root.getAllElements()) {
-      if (e != root && LINK_BLOCKS.contains(e.normalName())) {
-        candidates.add(e);
+    List<Element> blocks = new ArrayList<>();
+    List<int[]> stats = new ArrayList<>(); // per block: text, links, link text, heading or code
+    java.util.ArrayDeque<int[]> open = new java.util.ArrayDeque<>();
+    int[] seen = {0};
+    NodeTraversor.traverse(new NodeVisitor() {
+      int inLink = 0;
+
+      @Override
+      public void head(Node node, int depth) {
+        if ((++seen[0] & 1023) == 0) {
+          checkTime(deadline);
+        }
+        if (node instanceof TextNode t) {
+          int[] st = open.peek(); // the innermost block; it hands its counts to its parent when it closes
+          if (st != null) {
+            int chars = collapsedLength(t.getWholeText());
+            st[0] += chars;
+            st[2] += inLink > 0 ? chars : 0;
+          }
+        } else if (node instanceof Element e) {
+          String tag = e.normalName();
+          boolean link = tag.equals("a") && e.hasAttr("href");
+          if (link) {
+            inLink++;
+          }
+          boolean headingOrCode = tag.equals("pre") || tag.length() == 2 && tag.charAt(0) == 'h' && tag.charAt(1) >= '1' && tag.charAt(1) <= '6';
+          if (e != root && LINK_BLOCKS.contains(tag)) {
+            int[] st = new int[4];
+            blocks.add(e);
+            stats.add(st);
+            open.push(st);
+          }
+          int[] st = open.peek();
+          if (st != null) {
+            st[1] += link ? 1 : 0;
+            st[3] |= headingOrCode ? 1 : 0;
+          }
+        }
+      }
+
+      @Override
+      public void tail(Node node, int depth) {
+        if (node instanceof Element e) {
+          if (e.normalName().equals("a") && e.hasAttr("href")) {
+            inLink--;
+          }
+          if (e != root && LINK_BLOCKS.contains(e.normalName())) {
+            int[] done = open.pop();
+            int[] parent = open.peek();
+            if (parent != null) {
+              parent[0] += done[0];
+              parent[1] += done[1];
+              parent[2] += done[2];
+              parent[3] |= done[3];
+            }
+          }
+        }
+      }
+    }, root);
+    for (int i = 0; i < blocks.size(); i++) {
+      int[] st = stats.get(i);
+      if (st[1] >= 3 && st[3] == 0 && st[0] > 0 && st[2] > 0.5 * st[0]) {
+        blocks.get(i).remove(); // a section with its own heading or code is content, however many links it has
       }
     }
-    checkTime(deadline);
-    for (Element e : candidates) {
-      if (e.parent() == null) {
-        continue; // inside a block removed already
-      }
-      var links = e.select("a[href]");
-      if (links.size() < 3 || !e.select("h1, h2, h3, h4, h5, h6, pre").isEmpty()) {
-        continue; // a section with its own heading or code is content, however many links it has
-      }
-      int total = e.text().length();
-      int linked = 0;
-      for (Element a : links) {
-        linked += a.text().length();
-      }
-      if (total > 0 && linked > 0.5 * total) {
-        e.remove();
+  }
+
+  /** Length of {@code s} with each run of whitespace counted as one character, as {@code Element.text()} shows it. */
+  private static int collapsedLength(String s) {
+    int n = 0;
+    boolean space = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isWhitespace(c) || c == '\u00A0') {
+        if (!space) {
+          n++;
+        }
+        space = true;
+      } else {
+        n++;
+        space = false;
       }
     }
+    return n;
   }
 
   private static String render(Element root, long deadline) {
@@ -221,7 +321,7 @@ public final class MainContent {
           if (pre > 0) {
             sb.append(t.getWholeText());
           } else {
-            appendCollapsed(sb, t.getWholeText());
+            HtmlText.appendCollapsed(sb, t.getWholeText());
           }
         } else if (node instanceof Element e) {
           String tag = e.normalName();
@@ -249,55 +349,16 @@ public final class MainContent {
         }
       }
     }, root);
-    return tidy(sb);
-  }
-
-  private static void appendCollapsed(StringBuilder sb, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c) || c == '\u00A0') {
-        int n = sb.length();
-        if (n > 0 && sb.charAt(n - 1) != ' ' && sb.charAt(n - 1) != '\n') {
-          sb.append(' ');
-        }
-      } else {
-        sb.append(c);
-      }
-    }
+    return HtmlText.tidy(sb);
   }
 
   /** Ends the current line; paragraphs, headings and code blocks are set apart by a blank line. */
   private static void newline(StringBuilder sb, String tag) {
-    int n = sb.length();
-    while (n > 0 && sb.charAt(n - 1) == ' ') {
-      sb.setLength(--n);
-    }
-    if (n > 0 && sb.charAt(n - 1) != '\n') {
-      sb.append('\n');
-    }
+    HtmlText.newline(sb);
     boolean paragraph = tag.equals("p") || tag.equals("pre") || tag.equals("blockquote") || tag.length() == 2 && tag.charAt(0) == 'h'
         && Character.isDigit(tag.charAt(1));
     if (paragraph && sb.length() > 0 && !(sb.length() >= 2 && sb.charAt(sb.length() - 2) == '\n')) {
       sb.append('\n');
     }
-  }
-
-  /** Trims each line's end and collapses runs of blank lines to one. */
-  private static String tidy(CharSequence s) {
-    StringBuilder out = new StringBuilder(s.length());
-    int blank = 0;
-    for (String line : s.toString().split("\n", -1)) {
-      String t = line.stripTrailing();
-      if (t.isBlank()) {
-        blank++;
-        continue;
-      }
-      if (out.length() > 0) {
-        out.append(blank > 0 ? "\n\n" : "\n");
-      }
-      blank = 0;
-      out.append(t);
-    }
-    return out.toString();
   }
 }

@@ -128,24 +128,7 @@ public final class Cleaner {
 
   /** UTF-8 length of {@code s} without encoding it. */
   public static long utf8Bytes(String s) {
-    if (s == null) {
-      return 0;
-    }
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
+    return org.sparklm.model.text.Utf8.length(s);
   }
 
   static byte[] utf8(String s) {

@@ -95,7 +95,8 @@ public final class HtmlText {
     return false;
   }
 
-  private static void appendCollapsed(StringBuilder sb, String s) {
+  /** Appends {@code s} with each run of whitespace (and no-break space) as one space, none at a line start. */
+  public static void appendCollapsed(StringBuilder sb, String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isWhitespace(c) || c == '\u00A0') {
@@ -109,7 +110,8 @@ public final class HtmlText {
     }
   }
 
-  private static void newline(StringBuilder sb) {
+  /** Ends the current line: trailing spaces dropped, one newline unless the text is empty or already ends one. */
+  public static void newline(StringBuilder sb) {
     int n = sb.length();
     while (n > 0 && sb.charAt(n - 1) == ' ') {
       sb.setLength(--n);
@@ -119,8 +121,8 @@ public final class HtmlText {
     }
   }
 
-  /** Trims each line's ends and collapses runs of blank lines to one. */
-  private static String tidy(CharSequence s) {
+  /** Trims each line's end and collapses runs of blank lines to one. */
+  public static String tidy(CharSequence s) {
     StringBuilder out = new StringBuilder(s.length());
     int blank = 0;
     for (String line : s.toString().split("\n", -1)) {

@@ -102,4 +102,27 @@ class MainContentTest {
     String deep = "<div>".repeat(20_000) + "x" + "</div>".repeat(20_000);
     assertThrows(MainContent.LimitException.class, () -> MainContent.extract(deep, "", new MainContent.Limits(1 << 20, 0)));
   }
+
+  @Test
+  void chromeClassesAreWholeWordsOfClassOrId() {
+    for (String yes : List.of("nav", "Sphinxsidebar", "main-navigation", "my_footer x", "side-bar left", "ad-slot-3",
+        "page\tcomments", "breadcrumbs")) {
+      assertTrue(MainContent.hasChromeWord(yes), yes);
+    }
+    for (String no : List.of("", "navigational", "headerless", "ad_slot", "side bar", "load-slot", "document body")) {
+      assertFalse(MainContent.hasChromeWord(no), no);
+    }
+  }
+
+  @Test
+  void linkFarmsGoButLinkedHeadingsCodeAndProseStay() {
+    String farm = "<ul>" + "<li><a href='/a'>Home page</a></li><li><a href='/b'>About us</a></li><li><a href='/c'>Contact</a></li>" + "</ul>";
+    String prose = "<p>This paragraph talks about <a href='/x'>one</a>, <a href='/y'>two</a> and <a href='/z'>three</a> things "
+        + "at some length, so that its own words are far more than the words of its links.</p>";
+    String api = "<div><h3><a href='/q'>queue.Queue</a></h3><a href='/r'>get</a> <a href='/s'>put</a></div>";
+    String text = MainContent.extract("<html><body>" + farm + prose + api + "</body></html>", "").text();
+    assertFalse(text.contains("About us"), text);
+    assertTrue(text.contains("at some length"), text);
+    assertTrue(text.contains("queue.Queue"), text);
+  }
 }

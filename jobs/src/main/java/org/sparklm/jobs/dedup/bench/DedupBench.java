@@ -145,7 +145,9 @@ public final class DedupBench {
     @Override
     public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
       start.put(e.jobId(), e.time());
-      site.put(e.jobId(), String.valueOf(e.properties().getProperty("callSite.short")));
+      // the call site of the job's last stage, e.g. "parquet at DedupJob.java:180"
+      String name = e.stageInfos().isEmpty() ? "?" : e.stageInfos().last().name();
+      site.put(e.jobId(), name + " (" + e.stageInfos().size() + " stages)");
     }
 
     @Override

@@ -101,8 +101,11 @@ public final class DistributedTrainJob {
     return new SparkSettings(s.master(), s.appName(), conf);
   }
 
-  /** The data every rank opens its slice of, and the tokenizer hash its checkpoints record. */
-  record Input(RankedData data, String tokenizerHash) {}
+  /**
+   * The data every rank opens its slice of, the tokenizer hash its checkpoints record and the
+   * tokenizer.json they carry (null for bytes, or with {@code tokenizerNote} saying why not).
+   */
+  record Input(RankedData data, String tokenizerHash, byte[] tokenizerJson, String tokenizerNote) {}
 
   /**
    * {@code train.input} by {@code train.input_format}, as the one-worker job reads it: token
@@ -116,8 +119,9 @@ public final class DistributedTrainJob {
       case "shards" -> {
         TrainData.Shards s = TrainData.checkShards(t, conf);
         ShardManifest m = s.manifest();
+        TrainData.Tokenizer tok = TrainData.tokenizer(s, conf);
         return new Input(new ShardData(s.dir() + "/train", m.seqLen(), m.tokenizer().vocabSize(), seed),
-            m.tokenizer().sha256());
+            m.tokenizer().sha256(), tok.json(), tok.note());
       }
       case "text" -> {
         if (model.vocabSize() < ByteText.VOCAB) {
@@ -128,7 +132,7 @@ public final class DistributedTrainJob {
         for (String in : t.input()) {
           inputs.add(HadoopPaths.qualify(in, conf).toString());
         }
-        return new Input(new ByteText(inputs, model.seqLen(), seed), ByteEncoder.HASH);
+        return new Input(new ByteText(inputs, model.seqLen(), seed), ByteEncoder.HASH, null, null);
       }
       default -> throw new JobException("train: --workers " + t.workers() + " reads token shards (train.input_format="
           + "shards, the tokenize job's output) or text files (text), not input_format=" + t.inputFormat()
@@ -165,6 +169,9 @@ public final class DistributedTrainJob {
     Configuration hconf = jsc.hadoopConfiguration();
     Input input = input(t, hconf);
     RankedData data = input.data();
+    if (input.tokenizerNote() != null) {
+      out.println("train: warning: " + input.tokenizerNote());
+    }
     Path output = HadoopPaths.qualify(t.output(), hconf);
     Path ckDir = new Path(output, "checkpoints");
     if (data instanceof ByteText) {
@@ -181,8 +188,8 @@ public final class DistributedTrainJob {
     HadoopConf conf = new HadoopConf(hconf);
     for (int attempt = 1; attempt <= cfg.maxAttempts(); attempt++) {
       long session = ThreadLocalRandom.current().nextLong();
-      RankTask task = new RankTask(model, train, data, input.tokenizerHash(), ckDir.toString(), cfg.checksumEvery(),
-          cfg.connectTimeoutS(), cfg.ioTimeoutS(), cfg.chunkKib() * 1024, session, conf);
+      RankTask task = new RankTask(model, train, data, input.tokenizerHash(), input.tokenizerJson(), ckDir.toString(),
+          cfg.checksumEvery(), cfg.connectTimeoutS(), cfg.ioTimeoutS(), cfg.chunkKib() * 1024, session, conf);
       List<Integer> ranks = new ArrayList<>();
       for (int r = 0; r < n; r++) {
         ranks.add(r);

@@ -40,6 +40,7 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<Distr
   private final String trainJson;
   private final RankedData data;
   private final String tokenizerHash;
+  private final byte[] tokenizerJson;
   private final String checkpointDir;
   private final long checksumEvery;
   private final int connectTimeoutS;
@@ -48,12 +49,14 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<Distr
   private final long session;
   private final HadoopConf conf;
 
-  RankTask(GptConfig model, TrainConfig train, RankedData data, String tokenizerHash, String checkpointDir, long checksumEvery,
+  RankTask(GptConfig model, TrainConfig train, RankedData data, String tokenizerHash, byte[] tokenizerJson,
+           String checkpointDir, long checksumEvery,
            int connectTimeoutS, int ioTimeoutS, int chunkBytes, long session, HadoopConf conf) {
     this.modelJson = ConfigLoader.toJson(model);
     this.trainJson = ConfigLoader.toJson(train);
     this.data = data;
     this.tokenizerHash = tokenizerHash;
+    this.tokenizerJson = tokenizerJson;
     this.checkpointDir = checkpointDir;
     this.checksumEvery = checksumEvery;
     this.connectTimeoutS = connectTimeoutS;
@@ -118,7 +121,8 @@ final class RankTask extends AbstractFunction1<Iterator<Integer>, Iterator<Distr
     try (RingAllReduce ring = RingAllReduce.builder().setRank(rank).setPeers(peers).setServer(server)
         .optConnectTimeout(Duration.ofSeconds(connectTimeoutS)).optIoTimeout(Duration.ofSeconds(ioTimeoutS))
         .optChunkBytes(chunkBytes).optSession(session).connect()) {
-      DistributedWorker.Spec spec = new DistributedWorker.Spec(rank, world, model, train, data, tokenizerHash, checkpointDir,
+      DistributedWorker.Spec spec = new DistributedWorker.Spec(rank, world, model, train, data, tokenizerHash, tokenizerJson,
+          checkpointDir,
           resumeFrom.isEmpty() ? null : resumeFrom, checksumEvery, device, conf.get(), System.err);
       return DistributedWorker.run(spec, ring);
     }

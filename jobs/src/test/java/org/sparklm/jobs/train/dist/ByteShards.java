@@ -15,10 +15,13 @@ import org.sparklm.model.data.TokenShards;
  * UTF-8 bytes as token ids (vocabulary 256, so the {@code tiny} preset fits) packed into rows of
  * {@code seqLen + 1} ids in {@code train/} Parquet shards of unequal, odd row counts (so that
  * shard boundaries fall mid-step for two ranks), one row in {@code val/}, and a
- * {@code manifest.json} naming tokenizer hash {@link #SHA256}.
+ * {@code manifest.json} naming a stand-in {@code tokenizer.json} (beside the splits) of SHA-256
+ * {@link #SHA256}, which the trainers copy into their checkpoints.
  */
 final class ByteShards {
-  static final String SHA256 = "0123456789abcdef-test-bytes";
+  static final byte[] TOKENIZER_JSON = "{\"stand-in\": \"bytes as ids, for tests\"}\n"
+      .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  static final String SHA256 = org.sparklm.model.tokenizer.TokenizerJson.sha256(TOKENIZER_JSON);
 
   private ByteShards() {}
 
@@ -41,8 +44,9 @@ final class ByteShards {
     List<List<int[]>> parts = List.of(train.subList(0, a), train.subList(a, a + c), train.subList(a + c, train.size()));
     ShardManifest.Split trainSplit = split(out.resolve("train"), parts, conf);
     ShardManifest.Split valSplit = split(out.resolve("val"), List.of(all.subList(rows - 1, rows)), conf);
+    Path tokenizer = Files.write(out.resolve("tokenizer.json"), TOKENIZER_JSON);
     ShardManifest m = new ShardManifest(ShardManifest.FORMAT, seqLen, 1,
-        new ShardManifest.TokenizerInfo("bytes", SHA256, 256, 256, 10), List.of(text.toString()),
+        new ShardManifest.TokenizerInfo(tokenizer.toString(), SHA256, 256, 256, 10), List.of(text.toString()),
         Map.of("train", trainSplit, "val", valSplit));
     m.write(new org.apache.hadoop.fs.Path(out.resolve(ShardManifest.FILE_NAME).toUri()), conf);
     return out;

@@ -110,6 +110,8 @@ class DistributedTrainJobTest {
     run(config("shards", shards.toString(), dp, 5));
     assertTrue(log.contains("data token shards file:" + shards.resolve("train")), log);
     assertEquals(ByteShards.SHA256, Checkpoint.load(ckpt(dp, 5), new Configuration()).tokenizerHash());
+    assertArrayEquals(ByteShards.TOKENIZER_JSON, Files.readAllBytes(dp.resolve("checkpoints/step-5/tokenizer.json")),
+        "the checkpoint carries the shards' tokenizer, as the one-worker job's do");
 
     Path one = dir.resolve("one");
     org.sparklm.jobs.train.TrainJob.run(SparkTests.session(), config("shards", shards.toString(), one, 5),
@@ -124,6 +126,7 @@ class DistributedTrainJobTest {
       assertEquals(ref.get(i), got.get(i), 1e-5, "loss at step " + (i + 1) + ": one-worker job " + ref + ", rank " + got);
     }
     assertEquals(ByteShards.SHA256, Checkpoint.load(ckpt(one, 5), new Configuration()).tokenizerHash());
+    assertTrue(Files.exists(one.resolve("checkpoints/step-5/tokenizer.json")));
   }
 
   /**
