@@ -16,7 +16,7 @@ public record TrainJobConfig(
     List<String> input,
     @JsonPropertyDescription("Output folder: checkpoints/ and train_metrics/ are written under it; an existing run there is resumed; --output")
     String output,
-    @JsonPropertyDescription("shards (the tokenize job's Parquet rows), text (files read as bytes, each byte one token, vocab 256) or documents (a table with a text column, e.g. ingest's documents, as bytes)")
+    @JsonPropertyDescription("auto (shards when the input is a tokenize output folder with a manifest.json, else text), shards (the tokenize job's Parquet rows), text (files read as bytes, each byte one token, vocab 256) or documents (a table with a text column, e.g. ingest's documents, as bytes)")
     String inputFormat,
     @JsonPropertyDescription("text input: the last fraction of the bytes held out for the validation loss")
     double validationFraction,
@@ -31,11 +31,12 @@ public record TrainJobConfig(
     @JsonPropertyDescription("Optimizer, schedule, batch and checkpointing")
     TrainConfig loop) {
 
-  public static final List<String> FORMATS = List.of("shards", "text", "documents");
+  public static final List<String> FORMATS = List.of("auto", "shards", "text", "documents");
 
-  // text by default until the shard reader lands: the job then runs on any text with no tokenizer.
+  // auto: `train --input work/tokenize` trains on the shards, `train --input notes.txt` on bytes,
+  // with no format to name (TrainData.resolveFormat decides, from the input alone).
   // validation_fraction 0.05: enough held-out bytes of a small corpus for a stable loss.
-  public static final TrainJobConfig DEFAULTS = new TrainJobConfig(List.of(), "work/train", "text", 0.05, 20, 1, "run",
+  public static final TrainJobConfig DEFAULTS = new TrainJobConfig(List.of(), "work/train", "auto", 0.05, 20, 1, "run",
       GptConfig.DEFAULTS, TrainConfig.DEFAULTS);
 
   public TrainJobConfig {
@@ -57,6 +58,10 @@ public record TrainJobConfig(
 
   public TrainJobConfig withOutput(String v) {
     return new TrainJobConfig(input, v, inputFormat, validationFraction, validationBatches, workers, runName, model, loop);
+  }
+
+  public TrainJobConfig withInputFormat(String v) {
+    return new TrainJobConfig(input, output, v, validationFraction, validationBatches, workers, runName, model, loop);
   }
 
   public TrainJobConfig withWorkers(int v) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     description = "Train the GPT on token shards (or text as bytes) into checkpoints/step-N/ and a train_metrics table. "
         + "Rerun with the same --output to resume from the last checkpoint.")
 public final class TrainCommand extends SparkCommand {
-  @Option(names = "--input", paramLabel = "PATH", description = "Shard folder, or text files/folders/globs with input_format=text; repeatable (setting train.input)")
+  @Option(names = "--input", paramLabel = "PATH", description = "A tokenize output folder (token shards), or text files/folders/globs read as bytes; repeatable (setting train.input; train.input_format=auto tells them apart)")
   List<String> input;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Run folder (setting train.output)")

@@ -13,6 +13,7 @@ import org.apache.spark.sql.SparkSession;
 import org.sparklm.jobs.common.HadoopPaths;
 import org.sparklm.jobs.common.JobException;
 import org.sparklm.jobs.config.TrainJobConfig;
+import org.sparklm.model.data.ShardManifest;
 import org.sparklm.model.train.ArrayTokenRows;
 import org.sparklm.model.train.TokenSource;
 
@@ -38,12 +39,33 @@ public final class TrainData {
 
   static Sources open(SparkSession spark, TrainJobConfig cfg) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
+    cfg = resolveFormat(cfg, conf);
     return switch (cfg.inputFormat()) {
       case "text" -> text(cfg, conf);
       case "documents" -> documents(spark, cfg);
       case "shards" -> shards(cfg, conf);
       default -> throw new JobException("train: unknown input_format '" + cfg.inputFormat() + "'");
     };
+  }
+
+  /**
+   * {@code input_format: auto} made concrete: {@code shards} when the one input is a folder with
+   * a {@code manifest.json} (a tokenize output), else {@code text}. Other formats pass unchanged.
+   */
+  public static TrainJobConfig resolveFormat(TrainJobConfig cfg, Configuration conf) {
+    if (!"auto".equals(cfg.inputFormat())) {
+      return cfg;
+    }
+    boolean shards = false;
+    if (cfg.input().size() == 1) {
+      Path manifest = new Path(HadoopPaths.qualify(cfg.input().get(0), conf), ShardManifest.FILE_NAME);
+      try {
+        shards = manifest.getFileSystem(conf).exists(manifest);
+      } catch (IOException e) {
+        throw new JobException("train: cannot look for " + manifest + " (input_format=auto): " + e.getMessage(), e);
+      }
+    }
+    return cfg.withInputFormat(shards ? "shards" : "text");
   }
 
   /**

@@ -65,8 +65,9 @@ class TokenizedPipelineTest {
     ok("train-tokenizer", "--input", docs.toString(), "--output", tokenizer.toString(), "--vocab-size", String.valueOf(VOCAB));
     ok("tokenize", "--input", docs.toString(), "--tokenizer", tokenizer.toString(), "--output", shards.toString(),
         "--seq-len", String.valueOf(SEQ_LEN), "--set", "tokenize.val_fraction=0.1", "--set", "tokenize.heldout_fraction=0.1");
+    // no input_format: the default (auto) sees the manifest and trains on the shards
     ok("train", "--input", shards.toString(), "--output", run.toString(), "--model", "tiny", "--steps", "6",
-        "--set", "train.input_format=shards", "--set", "train.model.vocab_size=" + VOCAB,
+        "--set", "train.model.vocab_size=" + VOCAB,
         "--set", "train.model.seq_len=" + SEQ_LEN, "--set", "train.loop.micro_batch=4",
         "--set", "train.loop.tokens_per_step=" + 4 * SEQ_LEN, "--set", "train.loop.checkpoint_every=3",
         "--set", "train.loop.threads=1", "--set", "train.loop.device=cpu", "--set", "train.loop.warmup_steps=2",

@@ -113,6 +113,7 @@ public final class DistributedTrainJob {
    * or text files as bytes.
    */
   static Input input(TrainJobConfig t, Configuration conf) {
+    t = TrainData.resolveFormat(t, conf);
     GptConfig model = t.model();
     long seed = t.loop().seed();
     switch (t.inputFormat()) {
