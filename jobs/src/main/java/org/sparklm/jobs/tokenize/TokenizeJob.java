@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,7 +160,7 @@ public final class TokenizeJob {
           .sortByKey(true, Math.max(1, totalShards))
           .zipWithIndex();
       JavaPairRDD<ShardKey, int[]> byShard = ordered.mapToPair(t -> {
-        int split = t._1()._1().split;
+        int split = t._1()._1().split();
         long i = t._2() - splitStart[split];
         return new Tuple2<>(new ShardKey(shardStart[split] + (int) (i / rowsPerShard), i), t._1()._2());
       });
@@ -228,100 +229,35 @@ public final class TokenizeJob {
   }
 
   /** A document's place: its group (split * pack_groups + bucket), then hash order. */
-  static final class DocKey implements Serializable, Comparable<DocKey> {
-    final int group;
-    final long hash;
-    final String docId;
-    final long textBytes;
-
-    DocKey(int group, long hash, String docId, long textBytes) {
-      this.group = group;
-      this.hash = hash;
-      this.docId = docId;
-      this.textBytes = textBytes;
-    }
+  record DocKey(int group, long hash, String docId, long textBytes) implements Serializable, Comparable<DocKey> {
+    private static final Comparator<DocKey> ORDER = Comparator.comparingInt(DocKey::group)
+        .thenComparingLong(DocKey::hash).thenComparing(DocKey::docId);
 
     @Override
     public int compareTo(DocKey o) {
-      int c = Integer.compare(group, o.group);
-      if (c == 0) {
-        c = Long.compare(hash, o.hash);
-      }
-      return c != 0 ? c : docId.compareTo(o.docId);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof DocKey k && compareTo(k) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(hash);
+      return ORDER.compare(this, o);
     }
   }
 
   /** A row's place in the shuffled order of its split; (group, index) makes it unique. */
-  static final class RowKey implements Serializable, Comparable<RowKey> {
-    final int split;
-    final long key;
-    final int group;
-    final long index;
-
-    RowKey(int split, long key, int group, long index) {
-      this.split = split;
-      this.key = key;
-      this.group = group;
-      this.index = index;
-    }
+  record RowKey(int split, long key, int group, long index) implements Serializable, Comparable<RowKey> {
+    private static final Comparator<RowKey> ORDER = Comparator.comparingInt(RowKey::split)
+        .thenComparingLong(RowKey::key).thenComparingInt(RowKey::group).thenComparingLong(RowKey::index);
 
     @Override
     public int compareTo(RowKey o) {
-      int c = Integer.compare(split, o.split);
-      if (c == 0) {
-        c = Long.compare(key, o.key);
-      }
-      if (c == 0) {
-        c = Integer.compare(group, o.group);
-      }
-      return c != 0 ? c : Long.compare(index, o.index);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof RowKey k && compareTo(k) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(key);
+      return ORDER.compare(this, o);
     }
   }
 
   /** A row's shard (over all splits) and its index in the split's order. */
-  static final class ShardKey implements Serializable, Comparable<ShardKey> {
-    final int shard;
-    final long index;
-
-    ShardKey(int shard, long index) {
-      this.shard = shard;
-      this.index = index;
-    }
+  record ShardKey(int shard, long index) implements Serializable, Comparable<ShardKey> {
+    private static final Comparator<ShardKey> ORDER = Comparator.comparingInt(ShardKey::shard)
+        .thenComparingLong(ShardKey::index);
 
     @Override
     public int compareTo(ShardKey o) {
-      int c = Integer.compare(shard, o.shard);
-      return c != 0 ? c : Long.compare(index, o.index);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ShardKey k && compareTo(k) == 0;
-    }
-
-    @Override
-    public int hashCode() {
-      return shard * 31 + Long.hashCode(index);
+      return ORDER.compare(this, o);
     }
   }
 
@@ -340,7 +276,7 @@ public final class TokenizeJob {
 
     @Override
     public int getPartition(Object key) {
-      return key instanceof DocKey d ? d.group : ((ShardKey) key).shard;
+      return key instanceof DocKey d ? d.group() : ((ShardKey) key).shard();
     }
 
     @Override
@@ -410,7 +346,7 @@ public final class TokenizeJob {
             continue;
           }
           stats[0]++;
-          stats[2] += d._1().textBytes;
+          stats[2] += d._1().textBytes();
           stats[3] += ids.length;
           int p = 0;
           while (p < ids.length) {
