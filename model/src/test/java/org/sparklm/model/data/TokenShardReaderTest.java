@@ -11,13 +11,13 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparklm.model.testutil.TestShards;
 
 /** The reader over real Parquet shards written by {@link TokenShards}. */
 class TokenShardReaderTest {
@@ -28,35 +28,13 @@ class TokenShardReaderTest {
   java.nio.file.Path dir;
   String train;
 
-  /** Row r's ids are r * 100 + column, so a row says which it is. */
   static int[] row(int r) {
-    int[] v = new int[SEQ + 1];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r * 100 + i;
-    }
-    return v;
+    return TestShards.row(r, SEQ);
   }
 
   @BeforeEach
   void writeShards() throws IOException {
-    java.nio.file.Path split = Files.createDirectories(dir.resolve("train"));
-    int[] sizes = {10, 7, 13};
-    List<ShardManifest.Shard> shards = new ArrayList<>();
-    int next = 0;
-    for (int s = 0; s < sizes.length; s++) {
-      List<int[]> rows = new ArrayList<>();
-      for (int i = 0; i < sizes[s]; i++) {
-        rows.add(row(next++));
-      }
-      String name = String.format("shard-%05d.parquet", s);
-      Path file = new Path(split.resolve(name).toUri());
-      TokenShards.write(file, CONF, rows.iterator(), 1 << 20);
-      shards.add(new ShardManifest.Shard(name, sizes[s], sizes[s] * (SEQ + 1L), Files.size(split.resolve(name))));
-    }
-    ShardManifest m = new ShardManifest(ShardManifest.FORMAT, SEQ, 1, new ShardManifest.TokenizerInfo("t", "abc", 300, 320, 299),
-        List.of("docs"), Map.of("train", new ShardManifest.Split(5, 0, 100, 240, 30, 3, shards)));
-    m.write(new Path(dir.resolve(ShardManifest.FILE_NAME).toUri()), CONF);
-    train = split.toString();
+    train = TestShards.write(dir, SEQ, new int[] {10, 7, 13}, new ShardManifest.TokenizerInfo("t", "abc", 300, 320, 299), CONF).toString();
   }
 
   static List<Integer> take(TokenRows r, int n) throws IOException {

@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparklm.model.testutil.TestShards;
 import org.sparklm.model.data.ShardCursor;
 import org.sparklm.model.data.ShardManifest;
 import org.sparklm.model.data.TokenRows;
-import org.sparklm.model.data.TokenShards;
 import org.sparklm.model.train.TokenSource;
 
 /**
@@ -37,33 +35,13 @@ class ShardDataTest {
   java.nio.file.Path dir;
   ShardData data;
 
-  /** Row r's ids are r * 100 + column, so a row says which it is. */
   static int[] row(int r) {
-    int[] v = new int[SEQ + 1];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = r * 100 + i;
-    }
-    return v;
+    return TestShards.row(r, SEQ);
   }
 
   @BeforeEach
   void writeShards() throws IOException {
-    java.nio.file.Path split = Files.createDirectories(dir.resolve("train"));
-    int[] sizes = {10, 7, 13};
-    List<ShardManifest.Shard> shards = new ArrayList<>();
-    int next = 0;
-    for (int s = 0; s < sizes.length; s++) {
-      List<int[]> rows = new ArrayList<>();
-      for (int i = 0; i < sizes[s]; i++) {
-        rows.add(row(next++));
-      }
-      String name = String.format("shard-%05d.parquet", s);
-      TokenShards.write(new Path(split.resolve(name).toUri()), CONF, rows.iterator(), 1 << 20);
-      shards.add(new ShardManifest.Shard(name, sizes[s], sizes[s] * (SEQ + 1L), Files.size(split.resolve(name))));
-    }
-    new ShardManifest(ShardManifest.FORMAT, SEQ, 1, new ShardManifest.TokenizerInfo("t", "abc", 3000, 3008, 2999),
-        List.of("docs"), Map.of("train", new ShardManifest.Split(5, 0, 100, 180, ROWS, 3, shards)))
-        .write(new Path(dir.resolve(ShardManifest.FILE_NAME).toUri()), CONF);
+    java.nio.file.Path split = TestShards.write(dir, SEQ, new int[] {10, 7, 13}, new ShardManifest.TokenizerInfo("t", "abc", 3000, 3008, 2999), CONF);
     data = new ShardData(split.toString(), SEQ, 3008, 42);
   }
 
