@@ -39,7 +39,10 @@ public final class TrainBench {
   public static void main(String[] args) throws IOException {
     String model = "tiny";
     int steps = 30;
-    int warmup = 5;
+    // 30 untimed steps: the JIT compiles DJL's and the trainer's Java paths during the first
+    // ~20 steps (perf: C2 on the second core, 6% of all samples in a 5-step warm-up run), which
+    // preempts libtorch's second OpenMP thread; a training run is thousands of steps
+    int warmup = 30;
     int micro = 16;
     int accum = 1;
     int seqLen = 0;

@@ -248,11 +248,13 @@ public final class Gpt implements AutoCloseable {
     int heads = config.heads();
     int hd = config.headDim();
     int d = config.dModel();
-    NDArray qkv = linear(x, h + "attn.c_attn");                       // [B, T, 3d]
-    NDArray q = qkv.get(new NDIndex(":, :, 0:" + d)).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray k = qkv.get(new NDIndex(":, :, " + d + ":" + 2 * d)).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
-    NDArray v = qkv.get(new NDIndex(":, :, " + 2 * d + ":")).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray att = q.matMul(k).muli(1.0 / Math.sqrt(hd));              // [B, H, T, T]
+    // [B, T, 3d] -> [3, B, H, T, hd] in one permute; q, k, v are views of it
+    NDArray qkv = linear(x, h + "attn.c_attn").reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+    // 1/sqrt(hd) on q ([B, H, T, hd]) rather than on the scores ([B, H, T, T], T/hd times larger)
+    NDArray q = qkv.get(0).mul(1.0 / Math.sqrt(hd));
+    NDArray k = qkv.get(1).transpose(0, 1, 3, 2);                      // [B, H, hd, T]
+    NDArray v = qkv.get(2);
+    NDArray att = q.matMul(k);                                        // [B, H, T, T]
     att = att.addi(mask).softmax(-1);
     att = dropout(att, training);
     NDArray y = att.matMul(v);                                        // [B, H, T, hd]

@@ -83,6 +83,9 @@ public final class Trainer implements AutoCloseable {
     if (config.threads() > 0) {
       JniUtils.setNumThreads(config.threads());
     }
+    if (!model.device().isGpu()) {
+      NativeHeap.tune(); // keep libtorch's per-step buffers in the heap instead of page-faulting them in again
+    }
     this.fp16 = "fp16".equals(config.precision());
     if (fp16 && !model.device().isGpu() && !b.fp16OnCpu) {
       throw new org.sparklm.model.config.InvalidValueException("precision",
