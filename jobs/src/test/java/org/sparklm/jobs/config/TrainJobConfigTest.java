@@ -16,7 +16,7 @@ class TrainJobConfigTest {
     assertEquals(new TrainJobConfig(List.of(), "work/train", "auto", 0.05, 20, 1, "run", GptConfig.SMALL, TrainConfig.DEFAULTS),
         TrainJobConfig.DEFAULTS);
     assertEquals(new TrainConfig(16, 4096, 2000, 1e-3, 1e-4, 100, 0, 0.1, 0.9, 0.95, 1e-8, 1.0, 3.0, 20, 1337, "auto",
-        "fp32", 500, 10, 0), TrainConfig.DEFAULTS);
+        "fp32", 500, 10, 0, 0), TrainConfig.DEFAULTS);
     assertEquals(TrainJobConfig.DEFAULTS, SparklmConfig.DEFAULTS.train());
   }
 

@@ -39,7 +39,10 @@ public final class TrainBench {
   public static void main(String[] args) throws IOException {
     String model = "tiny";
     int steps = 30;
-    int warmup = 5;
+    // 30 untimed steps: the JIT compiles DJL's and the trainer's Java paths during the first
+    // ~20 steps (perf: C2 on the second core, 6% of all samples in a 5-step warm-up run), which
+    // preempts libtorch's second OpenMP thread; a training run is thousands of steps
+    int warmup = 30;
     int micro = 16;
     int accum = 1;
     int seqLen = 0;
@@ -52,6 +55,7 @@ public final class TrainBench {
     int heads = 0;
     int vocab = 0;
     int threads = 0;
+    int replicas = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
@@ -71,10 +75,12 @@ public final class TrainBench {
         case "--heads" -> { heads = Integer.parseInt(v); i++; }
         case "--vocab" -> { vocab = Integer.parseInt(v); i++; }
         case "--threads" -> { threads = Integer.parseInt(v); i++; }
+        case "--replicas" -> { replicas = Integer.parseInt(v); i++; }
         case "--help", "-h" -> {
           System.out.println("TrainBench --model tiny|small|gpt2-124m --steps N --warmup N --micro-batch B "
               + "--accumulation A --seq-len T --device auto|cpu|gpuN --precision fp32|fp16 --data TEXTFILE --matmul-size N "
-              + "--d-model D --layers L --heads H --vocab V (override the preset) --threads N (libtorch intra-op threads)");
+              + "--d-model D --layers L --heads H --vocab V (override the preset) --threads N (libtorch intra-op threads, per replica) "
+              + "--replicas R (CPU: threads each running a slice of the micro-batch; 0 = one per core unless --threads is set)");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + a + " (--help lists them)");
@@ -121,7 +127,8 @@ public final class TrainBench {
     }
     TokenSource src = ArrayTokenRows.source(corpus, cfg.seqLen(), data != null ? 256 : vocab, 1, data != null ? data : "random ids");
     TrainConfig tc = TrainConfig.DEFAULTS.withBatch(micro, (long) micro * accum * cfg.seqLen())
-        .withMaxSteps(warmup + steps).withDevice(device).withPrecision(precision).withThreads(threads);
+        .withMaxSteps(warmup + steps).withDevice(device).withPrecision(precision).withThreads(threads)
+        .withReplicas(replicas);
     try (Gpt gpt = Gpt.create(cfg, dev, 1);
          Trainer t = Trainer.builder().setModel(gpt).setConfig(tc).setData(src).optPeakFlops(peak).build()) {
       for (int i = 0; i < warmup; i++) {
@@ -143,9 +150,9 @@ public final class TrainBench {
       double tps = tokens / secs;
       double mfu = cfg.flopsPerToken() * tps / peak;
       Arrays.sort(ms);
-      System.out.printf(Locale.ROOT, "result: model=%s device=%s batch=%dx%dx%d tokens/s=%.0f step_ms_median=%.1f "
+      System.out.printf(Locale.ROOT, "result: model=%s device=%s batch=%dx%dx%d replicas=%d tokens/s=%.0f step_ms_median=%.1f "
               + "flops_per_token=%.3e achieved_gflops=%.1f peak_gflops=%.1f mfu=%.1f%% final_loss=%.4f%n",
-          model, dev, micro, accum, cfg.seqLen(), tps, ms[ms.length / 2], cfg.flopsPerToken(),
+          model, dev, micro, accum, cfg.seqLen(), t.replicaCount(), tps, ms[ms.length / 2], cfg.flopsPerToken(),
           cfg.flopsPerToken() * tps / 1e9, peak / 1e9, 100 * mfu, last.loss());
     }
   }

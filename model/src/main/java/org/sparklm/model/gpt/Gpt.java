@@ -7,9 +7,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -41,6 +43,10 @@ public final class Gpt implements AutoCloseable {
   private final GptConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> params;
+  /** Every fp32 parameter in one contiguous buffer, matrices first; {@link #params} are views of it. */
+  private final NDArray flat;
+  private final long decayedSize;
+  private final Map<String, NDArray> flatOrder;
   private final Map<Integer, NDArray> causalMasks = new HashMap<>();
   private final Map<Integer, NDArray> sinusoids = new HashMap<>();
   private DataType compute = DataType.FLOAT32;
@@ -48,10 +54,14 @@ public final class Gpt implements AutoCloseable {
   private Map<String, NDArray> computeParams;
   private NDArray fp32Zero;
 
-  private Gpt(GptConfig config, NDManager manager, Map<String, NDArray> params) {
+  private Gpt(GptConfig config, NDManager manager, Map<String, NDArray> params, NDArray flat, long decayedSize,
+              Map<String, NDArray> flatOrder) {
     this.config = config;
     this.manager = manager;
     this.params = Collections.unmodifiableMap(params);
+    this.flat = flat;
+    this.decayedSize = decayedSize;
+    this.flatOrder = Collections.unmodifiableMap(flatOrder);
     this.computeParams = this.params;
   }
 
@@ -81,30 +91,102 @@ public final class Gpt implements AutoCloseable {
     return fromValues(config, device, values);
   }
 
-  /** A model from named fp32 values (a checkpoint), checked against the config's layout. */
+  /**
+   * A model from named fp32 values (a checkpoint), checked against the config's layout. The
+   * parameters are views of one contiguous buffer ({@link #flatParameters()}): the matrices and
+   * embeddings first, in layout order, then the vectors, so the optimizer updates all of them
+   * with a few whole-buffer operations and decays the first {@link #decayedSize()} values.
+   */
   public static Gpt fromValues(GptConfig config, Device device, Map<String, float[]> values) {
-    NDManager manager = NDManager.newBaseManager(device);
-    Map<String, NDArray> params = new LinkedHashMap<>();
-    try {
-      for (Map.Entry<String, Shape> e : layout(config).entrySet()) {
-        float[] v = values.get(e.getKey());
-        if (v == null) {
-          throw new IllegalArgumentException("missing parameter '" + e.getKey() + "' for " + config);
-        }
-        if (v.length != e.getValue().size()) {
-          throw new IllegalArgumentException("parameter '" + e.getKey() + "' has " + v.length
-              + " values, the config needs " + e.getValue() + " = " + e.getValue().size());
-        }
-        NDArray p = manager.create(v, e.getValue());
-        p.setName(e.getKey());
-        p.setRequiresGradient(true);
-        params.put(e.getKey(), p);
+    Map<String, Shape> layout = layout(config);
+    List<String> order = new ArrayList<>();
+    layout.forEach((name, shape) -> {
+      if (decays(shape)) {
+        order.add(name);
       }
+    });
+    long decayed = 0;
+    for (String name : order) {
+      decayed += layout.get(name).size();
+    }
+    layout.forEach((name, shape) -> {
+      if (!decays(shape)) {
+        order.add(name);
+      }
+    });
+    long total = 0;
+    for (String name : order) {
+      float[] v = values.get(name);
+      Shape shape = layout.get(name);
+      if (v == null) {
+        throw new IllegalArgumentException("missing parameter '" + name + "' for " + config);
+      }
+      if (v.length != shape.size()) {
+        throw new IllegalArgumentException("parameter '" + name + "' has " + v.length
+            + " values, the config needs " + shape + " = " + shape.size());
+      }
+      total += v.length;
+    }
+    float[] all = new float[Math.toIntExact(total)];
+    int offset = 0;
+    for (String name : order) {
+      float[] v = values.get(name);
+      System.arraycopy(v, 0, all, offset, v.length);
+      offset += v.length;
+    }
+    NDManager manager = NDManager.newBaseManager(device);
+    try {
+      NDArray flat = manager.create(all);
+      return withViews(config, manager, flat, decayed, order);
     } catch (RuntimeException ex) {
       manager.close();
       throw ex;
     }
-    return new Gpt(config, manager, params);
+  }
+
+  /** A model whose parameters are new leaf views of {@code flat} in {@code order}, made in {@code manager}. */
+  private static Gpt withViews(GptConfig config, NDManager manager, NDArray flat, long decayed, List<String> order) {
+    Map<String, Shape> layout = layout(config);
+    Map<String, NDArray> byFlat = new LinkedHashMap<>();
+    long at = 0;
+    for (String name : order) {
+      Shape shape = layout.get(name);
+      NDArray part = flat.get(new NDIndex(at + ":" + (at + shape.size())));
+      NDArray p = part.reshape(shape);   // a view: writes to flat show here
+      part.close();
+      p.attach(manager);
+      p.setName(name);
+      p.setRequiresGradient(true);
+      byFlat.put(name, p);
+      at += shape.size();
+    }
+    Map<String, NDArray> params = new LinkedHashMap<>();
+    layout.keySet().forEach(name -> params.put(name, byFlat.get(name)));
+    return new Gpt(config, manager, params, flat, decayed, byFlat);
+  }
+
+  /**
+   * The same model for a second thread: new leaf parameters over the same storage (an update of
+   * this model shows in the replica at once), so that the replica's backward pass accumulates
+   * into gradients of its own instead of racing this model's. Closing it frees only its own
+   * arrays. fp32 only.
+   */
+  public Gpt replica() {
+    if (compute != DataType.FLOAT32) {
+      throw new IllegalStateException("replicas are for fp32 training");
+    }
+    NDManager sub = manager.newSubManager();
+    try {
+      return withViews(config, sub, flat, decayedSize, List.copyOf(flatOrder.keySet()));
+    } catch (RuntimeException ex) {
+      sub.close();
+      throw ex;
+    }
+  }
+
+  /** Matrices and embedding tables take weight decay; biases and LayerNorm gains do not (nanoGPT). */
+  public static boolean decays(Shape shape) {
+    return shape.dimension() >= 2;
   }
 
   /**
@@ -157,6 +239,21 @@ public final class Gpt implements AutoCloseable {
 
   public NDManager manager() {
     return manager;
+  }
+
+  /** All fp32 parameters as one 1-D buffer that {@link #parameters()} are views of (do not close it). */
+  public NDArray flatParameters() {
+    return flat;
+  }
+
+  /** How many leading values of {@link #flatParameters()} belong to decayed (2-D) parameters. */
+  public long decayedSize() {
+    return decayedSize;
+  }
+
+  /** The parameters in {@link #flatParameters()}'s order (matrices first), with the same arrays as {@link #parameters()}. */
+  public Map<String, NDArray> flatOrder() {
+    return flatOrder;
   }
 
   public Device device() {
@@ -248,11 +345,13 @@ public final class Gpt implements AutoCloseable {
     int heads = config.heads();
     int hd = config.headDim();
     int d = config.dModel();
-    NDArray qkv = linear(x, h + "attn.c_attn");                       // [B, T, 3d]
-    NDArray q = qkv.get(new NDIndex(":, :, 0:" + d)).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray k = qkv.get(new NDIndex(":, :, " + d + ":" + 2 * d)).reshape(b, t, heads, hd).transpose(0, 2, 3, 1);
-    NDArray v = qkv.get(new NDIndex(":, :, " + 2 * d + ":")).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-    NDArray att = q.matMul(k).muli(1.0 / Math.sqrt(hd));              // [B, H, T, T]
+    // [B, T, 3d] -> [3, B, H, T, hd] in one permute; q, k, v are views of it
+    NDArray qkv = linear(x, h + "attn.c_attn").reshape(b, t, 3, heads, hd).transpose(2, 0, 3, 1, 4);
+    // 1/sqrt(hd) on q ([B, H, T, hd]) rather than on the scores ([B, H, T, T], T/hd times larger)
+    NDArray q = qkv.get(0).mul(1.0 / Math.sqrt(hd));
+    NDArray k = qkv.get(1).transpose(0, 1, 3, 2);                      // [B, H, hd, T]
+    NDArray v = qkv.get(2);
+    NDArray att = q.matMul(k);                                        // [B, H, T, T]
     att = att.addi(mask).softmax(-1);
     att = dropout(att, training);
     NDArray y = att.matMul(v);                                        // [B, H, T, hd]

@@ -50,13 +50,15 @@ public record TrainConfig(
     long checkpointEvery,
     @JsonPropertyDescription("Print a progress line every this many steps")
     int logEvery,
-    @JsonPropertyDescription("libtorch intra-op CPU threads; 0 keeps libtorch's default (one per core). 1 is far faster on a machine whose cores are busy with other work")
-    int threads) {
+    @JsonPropertyDescription("libtorch intra-op CPU threads (per replica when replicas > 1); 0 keeps libtorch's default (one per core), or 1 per replica. 1 is far faster on a machine whose cores are busy with other work")
+    int threads,
+    @JsonPropertyDescription("CPU only: threads that each run a slice of every micro-batch through their own forward and backward pass with single-threaded libtorch, gradients summed in a fixed order (same result every run). 0 = one per core when the device is the CPU, threads is 0 and dropout is 0; else 1. On small models this beats libtorch's own threads (1.3x on 2 cores)")
+    int replicas) {
 
   public static final List<String> PRECISIONS = List.of("fp32", "fp16");
 
   public static final TrainConfig DEFAULTS = new TrainConfig(16, 16 * 256, 2000, 1e-3, 1e-4, 100, 0,
-      0.1, 0.9, 0.95, 1e-8, 1.0, 3.0, 20, 1337, "auto", "fp32", 500, 10, 0);
+      0.1, 0.9, 0.95, 1e-8, 1.0, 3.0, 20, 1337, "auto", "fp32", 500, 10, 0, 0);
 
   public TrainConfig {
     Check.between("micro_batch", microBatch, 1, 1 << 20);
@@ -87,6 +89,7 @@ public record TrainConfig(
     Check.atLeast("checkpoint_every", checkpointEvery, 0);
     Check.between("log_every", logEvery, 1, 1 << 20);
     Check.between("threads", threads, 0, 4096);
+    Check.between("replicas", replicas, 0, 4096);
   }
 
   /** Micro-batches per optimizer step, checked against the model's sequence length. */
@@ -107,41 +110,46 @@ public record TrainConfig(
 
   public TrainConfig withMaxSteps(long v) {
     return new TrainConfig(microBatch, tokensPerStep, v, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1, beta2,
-        eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads);
+        eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads, replicas);
   }
 
   public TrainConfig withBatch(int micro, long tokens) {
     return new TrainConfig(micro, tokens, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1, beta2,
-        eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads);
+        eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads, replicas);
   }
 
   public TrainConfig withDevice(String v) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
-        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, v, precision, checkpointEvery, logEvery, threads);
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, v, precision, checkpointEvery, logEvery, threads, replicas);
   }
 
   public TrainConfig withPrecision(String v) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
-        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, v, checkpointEvery, logEvery, threads);
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, v, checkpointEvery, logEvery, threads, replicas);
   }
 
   public TrainConfig withThreads(int v) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
-        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, v);
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, v, replicas);
+  }
+
+  public TrainConfig withReplicas(int v) {
+    return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads, v);
   }
 
   public TrainConfig withCheckpointEvery(long v) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
-        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, v, logEvery, threads);
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, v, logEvery, threads, replicas);
   }
 
   public TrainConfig withSeed(long v) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, lr, minLr, warmupSteps, decaySteps, weightDecay, beta1,
-        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, v, device, precision, checkpointEvery, logEvery, threads);
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, v, device, precision, checkpointEvery, logEvery, threads, replicas);
   }
 
   public TrainConfig withSchedule(double maxLr, double floor, long warmup, long decay) {
     return new TrainConfig(microBatch, tokensPerStep, maxSteps, maxLr, floor, warmup, decay, weightDecay, beta1,
-        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads);
+        beta2, eps, gradClip, spikeFactor, maxConsecutiveSkips, seed, device, precision, checkpointEvery, logEvery, threads, replicas);
   }
 }

@@ -62,6 +62,9 @@ public final class Trainer implements AutoCloseable {
   private final double peakFlops;
   private final GradientSync sync;
   private final StepSync stepSync;
+  /** Replicas 1..R-1 of the model (replica 0 is the model itself) and the threads that run them; empty for one. */
+  private final List<Gpt> replicas = new java.util.ArrayList<>();
+  private final java.util.concurrent.ExecutorService replicaThreads;
   private TokenRows rows;
   private long step;
   private double lossScale;
@@ -80,16 +83,37 @@ public final class Trainer implements AutoCloseable {
     model.config().checkFits(source.seqLen(), source.vocabSize());
     this.accumulation = config.accumulation(seqLen);
     this.schedule = config.schedule();
-    if (config.threads() > 0) {
-      JniUtils.setNumThreads(config.threads());
-    }
     this.fp16 = "fp16".equals(config.precision());
     if (fp16 && !model.device().isGpu() && !b.fp16OnCpu) {
       throw new org.sparklm.model.config.InvalidValueException("precision",
           "fp16 needs a GPU (the model is on " + model.device() + "): use precision=fp32 on CPU");
     }
+    int replicaCount = replicaCount(config, model, fp16);
+    int threads = replicaCount > 1 ? Math.max(1, config.threads()) : config.threads();
+    if (threads > 0) {
+      JniUtils.setNumThreads(threads);
+    }
+    if (!model.device().isGpu()) {
+      NativeHeap.tune(); // keep libtorch's per-step buffers in the heap instead of page-faulting them in again
+    }
+    if (replicaCount > 1) {
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(1);
+      this.replicaThreads = java.util.concurrent.Executors.newFixedThreadPool(replicaCount - 1, r -> {
+        Thread t = new Thread(() -> {
+          JniUtils.setNumThreads(threads); // OpenMP's thread count is per thread: set it in each
+          r.run();
+        }, "sparklm-replica-" + n.getAndIncrement());
+        t.setDaemon(true);
+        return t;
+      });
+      for (int i = 1; i < replicaCount; i++) {
+        replicas.add(model.replica());
+      }
+    } else {
+      this.replicaThreads = null;
+    }
     model.setComputeType(fp16 ? DataType.FLOAT16 : DataType.FLOAT32);
-    this.optimizer = new AdamW(model.parameters(), config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+    this.optimizer = new AdamW(model, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
     this.peakFlops = b.peakFlops;
     this.sync = b.sync;
     this.stepSync = b.stepSync;
@@ -241,6 +265,9 @@ public final class Trainer implements AutoCloseable {
    * with {@code scope}.
    */
   public Gradients computeGradients(NDManager scope) throws IOException {
+    if (!replicas.isEmpty()) {
+      return computeGradientsReplicated(scope);
+    }
     if (model.config().dropout() > 0) {
       // Dropout's randomness is a function of (seed, step): a resumed run draws the same masks.
       Engine.getInstance().setRandomSeed((int) (config.seed() * 7919 + step));
@@ -275,6 +302,134 @@ public final class Trainer implements AutoCloseable {
         .toDevice(ai.djl.Device.cpu(), false).toFloatArray();
     double norm = Math.sqrt(host[1]) / lossScale;
     return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * seqLen);
+  }
+
+  /**
+   * How many replicas: {@code replicas} if set (it needs the CPU, fp32 and dropout 0), else one
+   * per core when the device is the CPU, {@code threads} is unset and dropout is 0; never more
+   * than the rows of a micro-batch.
+   */
+  static int replicaCount(TrainConfig config, Gpt model, boolean fp16) {
+    boolean possible = !model.device().isGpu() && !fp16 && model.config().dropout() == 0;
+    if (config.replicas() > 1 && !possible) {
+      throw new org.sparklm.model.config.InvalidValueException("replicas", "more than 1 replica needs the CPU, fp32 and "
+          + "dropout 0 (two threads drawing dropout masks from libtorch's one generator would not draw the same masks "
+          + "twice); got device " + model.device() + ", precision " + config.precision() + ", dropout "
+          + model.config().dropout() + ": set replicas to 1 or 0");
+    }
+    int n = config.replicas() > 0 ? config.replicas()
+        : possible && config.threads() == 0 ? Runtime.getRuntime().availableProcessors() : 1;
+    return Math.max(1, Math.min(n, config.microBatch()));
+  }
+
+  /** Replicas in use, the model itself included (1: no replica threads). */
+  public int replicaCount() {
+    return replicas.size() + 1;
+  }
+
+  /**
+   * {@link #computeGradients} with replicas: every micro-batch's rows are split into contiguous
+   * slices, replica r runs slice r (forward and backward, single-threaded libtorch) on its own
+   * thread into its own gradients, weighted by its share of the rows; then the replicas'
+   * gradients are added onto the model's in replica order. Why threads and not libtorch's
+   * OpenMP: at this size each op is too short to split well over cores (the second OpenMP thread
+   * spun idle 32% of the time, measured with perf), while whole slices run in parallel with no
+   * hand-off. Each replica has gradients of its own and they are summed in a fixed order, so the
+   * replicas add no run-to-run difference of their own (libtorch on this CPU still differs in the
+   * last bits about once in 20-100 runs, with or without replicas).
+   */
+  private Gradients computeGradientsReplicated(NDManager scope) throws IOException {
+    int seqLen = model.config().seqLen();
+    int rowsPerMicro = config.microBatch();
+    int count = replicaCount();
+    NDArray[] lossSums = new NDArray[count];
+    for (int a = 0; a < accumulation; a++) {
+      for (int r = 0; r < rowsPerMicro; r++) {
+        rows.next(rowBuf);
+        for (int j = 0; j < seqLen; j++) {
+          inBuf[r * seqLen + j] = rowBuf[j];
+          outBuf[r * seqLen + j] = rowBuf[j + 1];
+        }
+      }
+      List<java.util.concurrent.Future<NDArray>> pending = new java.util.ArrayList<>();
+      for (int i = 1; i < count; i++) {
+        int replica = i;
+        pending.add(replicaThreads.submit(() -> replicaPass(replica == 0 ? model : replicas.get(replica - 1),
+            replica, count, scope)));
+      }
+      NDArray[] losses = new NDArray[count];
+      losses[0] = replicaPass(model, 0, count, scope);
+      for (int i = 1; i < count; i++) {
+        try {
+          losses[i] = pending.get(i - 1).get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while replica " + i + " computed its gradients", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof RuntimeException re) {
+            throw re;
+          }
+          if (c instanceof Error err) {
+            throw err;
+          }
+          throw new IOException("replica " + i + " failed: " + c, c);
+        }
+      }
+      for (int i = 0; i < count; i++) {
+        lossSums[i] = lossSums[i] == null ? losses[i] : lossSums[i].add(losses[i]);
+      }
+    }
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      for (Gpt replica : replicas) {
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+          gradient(e.getValue(), scope).addi(gradient(replica.parameters().get(e.getKey()), scope));
+        }
+        for (NDArray p : replica.parameters().values()) {
+          JniUtils.zeroGrad((PtNDArray) p);
+        }
+      }
+    } finally {
+      JniUtils.setGradMode(was);
+    }
+    NDArray lossSum = lossSums[0];
+    for (int i = 1; i < count; i++) {
+      lossSum = lossSum.add(lossSums[i]);
+    }
+    NDArray sumSq = null;
+    for (NDArray p : model.trainable().values()) {
+      NDArray sq = gradient(p, scope).square().sum();
+      sumSq = sumSq == null ? sq : sumSq.add(sq);
+    }
+    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), sumSq)).toType(DataType.FLOAT32, false).toFloatArray();
+    double norm = Math.sqrt(host[1]) / lossScale;
+    return new Gradients(host[0], norm, (long) accumulation * rowsPerMicro * seqLen);
+  }
+
+  /**
+   * Replica {@code r}'s slice of the micro-batch now in {@code inBuf}/{@code outBuf}: forward,
+   * backward into its own gradients, weighted by its share of the rows. Returns its weighted loss.
+   */
+  private NDArray replicaPass(Gpt replica, int r, int count, NDManager scope) {
+    int seqLen = model.config().seqLen();
+    int rowsPerMicro = config.microBatch();
+    int from = rowsPerMicro * r / count;
+    int to = rowsPerMicro * (r + 1) / count;
+    double share = (double) (to - from) / rowsPerMicro;
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(true); // grad mode is per thread in libtorch
+    try {
+      NDArray x = scope.create(java.util.Arrays.copyOfRange(inBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
+      NDArray y = scope.create(java.util.Arrays.copyOfRange(outBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
+      NDArray loss = replica.loss(x, y, true).mul(share);
+      NDArray seed = loss.mul(lossScale / accumulation);
+      JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
+      return loss.stopGradient();
+    } finally {
+      JniUtils.setGradMode(was);
+    }
   }
 
   /**
@@ -358,14 +513,19 @@ public final class Trainer implements AutoCloseable {
    */
   public void applyGradients(Gradients g, double lr, NDManager scope) {
     double clip = config.gradClip() > 0 && g.gradNorm() > config.gradClip() ? config.gradClip() / g.gradNorm() : 1.0;
-    Map<String, NDArray> grads = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : model.trainable().entrySet()) {
-      grads.put(e.getKey(), gradient(e.getValue(), scope));
+    // every gradient in the flat parameter buffer's order: one copy, then a whole-buffer update
+    NDList parts = new NDList();
+    for (String name : model.flatOrder().keySet()) {
+      NDArray flatGrad = gradient(model.trainable().get(name), scope).reshape(-1);
+      flatGrad.attach(scope);
+      parts.add(flatGrad);
     }
+    NDArray grads = NDArrays.concat(parts);
+    grads.attach(scope);
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
     try {
-      optimizer.update(model.parameters(), grads, lr, clip / lossScale, scope);
+      optimizer.update(grads, lr, clip / lossScale, scope);
       model.syncComputeCopies(scope); // fp16: the updated fp32 masters into the fp16 copies
     } finally {
       JniUtils.setGradMode(was);
@@ -482,6 +642,10 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (replicaThreads != null) {
+      replicaThreads.shutdownNow();
+    }
+    replicas.forEach(Gpt::close);
     rows.close();
   }
 

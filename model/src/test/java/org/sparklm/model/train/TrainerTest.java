@@ -66,6 +66,50 @@ class TrainerTest {
     assertArrayEquals(oneBig, twoSmall, 1e-5f);
   }
 
+  /**
+   * Replica threads train the same model as one thread (within float rounding), and the same way
+   * every run (within 1e-6: libtorch on this CPU differs in the last bits about once in 20-100
+   * runs, with or without replicas).
+   */
+  @Test
+  void replicasMatchOneThreadAndRepeatExactly() throws IOException {
+    float[][] one = trainWith(tiny(4, 2, 3).withThreads(1).withReplicas(1), 1);
+    float[][] two = trainWith(tiny(4, 2, 3).withThreads(0).withReplicas(2), 2);
+    float[][] twoAgain = trainWith(tiny(4, 2, 3).withThreads(0).withReplicas(2), 2);
+    float[][] three = trainWith(tiny(4, 2, 3).withThreads(0).withReplicas(3), 3); // slices of 1 and 2 rows
+    for (int i = 0; i < one.length; i++) {
+      assertArrayEquals(two[i], twoAgain[i], 1e-6f, "run-to-run, array " + i);
+      assertArrayEquals(one[i], two[i], 2e-5f, "1 vs 2 replicas, array " + i);
+      assertArrayEquals(one[i], three[i], 2e-5f, "1 vs 3 replicas, array " + i);
+    }
+  }
+
+  /** The three step losses, then a weight matrix and a bias after 3 steps. */
+  private static float[][] trainWith(TrainConfig c, int expectReplicas) throws IOException {
+    try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 11);
+         Trainer t = Trainer.builder().setModel(gpt).setConfig(c).setData(DATA).build()) {
+      assertEquals(expectReplicas, t.replicaCount());
+      float[] losses = new float[3];
+      for (int i = 0; i < 3; i++) {
+        Trainer.StepResult r = t.step();
+        assertFalse(r.skipped(), r.progressLine(3));
+        losses[i] = (float) r.loss();
+      }
+      return new float[][] {losses, gpt.parameters().get("h.0.attn.c_attn.weight").toFloatArray(),
+          gpt.parameters().get("h.1.mlp.c_proj.bias").toFloatArray(), gpt.parameters().get("wte.weight").toFloatArray()};
+    }
+  }
+
+  @Test
+  void replicasWithDropoutFailBeforeTraining() {
+    GptConfig withDropout = new GptConfig(256, 64, 64, 4, 2, 4, 0.1, "learned", true, true);
+    try (Gpt gpt = Gpt.create(withDropout, Device.cpu(), 1)) {
+      InvalidValueException e = assertThrows(InvalidValueException.class,
+          () -> Trainer.builder().setModel(gpt).setConfig(tiny(4, 1, 1).withReplicas(2)).setData(DATA).build());
+      assertTrue(e.getMessage().contains("replicas") && e.getMessage().contains("dropout"), e.getMessage());
+    }
+  }
+
   @Test
   void nanLossSkipsTheUpdateAndSaysSo() throws IOException {
     try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 1);
