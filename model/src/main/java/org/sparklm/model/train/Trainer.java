@@ -276,13 +276,7 @@ public final class Trainer implements AutoCloseable {
     int seqLen = model.config().seqLen();
     Shape shape = new Shape(config.microBatch(), seqLen);
     for (int a = 0; a < accumulation; a++) {
-      for (int r = 0; r < config.microBatch(); r++) {
-        rows.next(rowBuf);
-        for (int j = 0; j < seqLen; j++) {
-          inBuf[r * seqLen + j] = rowBuf[j];
-          outBuf[r * seqLen + j] = rowBuf[j + 1];
-        }
-      }
+      nextMicroBatch();
       NDArray x = scope.create(inBuf, shape);   // the scope is on the model's device
       NDArray y = scope.create(outBuf, shape);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -292,16 +286,37 @@ public final class Trainer implements AutoCloseable {
         lossSum = lossSum == null ? l : lossSum.add(l);
       }
     }
+    return summary(lossSum, scope);
+  }
+
+  /** The next micro-batch's rows into {@code inBuf} (ids) and {@code outBuf} (the ids one position on). */
+  private void nextMicroBatch() throws IOException {
+    int seqLen = model.config().seqLen();
+    for (int r = 0; r < config.microBatch(); r++) {
+      rows.next(rowBuf);
+      for (int j = 0; j < seqLen; j++) {
+        inBuf[r * seqLen + j] = rowBuf[j];
+        outBuf[r * seqLen + j] = rowBuf[j + 1];
+      }
+    }
+  }
+
+  /** Mean loss and gradient norm of the step from the summed losses and the gradients on the model. */
+  private Gradients summary(NDArray lossSum, NDManager scope) {
+    // the step's one device-to-host copy: mean loss and squared gradient norm together
+    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), squaredGradientNorm(scope)))
+        .toType(DataType.FLOAT32, false).toDevice(ai.djl.Device.cpu(), false).toFloatArray();
+    double norm = Math.sqrt(host[1]) / lossScale;
+    return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * model.config().seqLen());
+  }
+
+  private NDArray squaredGradientNorm(NDManager scope) {
     NDArray sumSq = null;
     for (NDArray p : model.trainable().values()) {
       NDArray sq = gradient(p, scope).square().sum();
       sumSq = sumSq == null ? sq : sumSq.add(sq);
     }
-    // the step's one device-to-host copy: mean loss and squared gradient norm together
-    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), sumSq)).toType(DataType.FLOAT32, false)
-        .toDevice(ai.djl.Device.cpu(), false).toFloatArray();
-    double norm = Math.sqrt(host[1]) / lossScale;
-    return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * seqLen);
+    return sumSq;
   }
 
   /**
@@ -339,18 +354,10 @@ public final class Trainer implements AutoCloseable {
    * last bits about once in 20-100 runs, with or without replicas).
    */
   private Gradients computeGradientsReplicated(NDManager scope) throws IOException {
-    int seqLen = model.config().seqLen();
-    int rowsPerMicro = config.microBatch();
     int count = replicaCount();
     NDArray[] lossSums = new NDArray[count];
     for (int a = 0; a < accumulation; a++) {
-      for (int r = 0; r < rowsPerMicro; r++) {
-        rows.next(rowBuf);
-        for (int j = 0; j < seqLen; j++) {
-          inBuf[r * seqLen + j] = rowBuf[j];
-          outBuf[r * seqLen + j] = rowBuf[j + 1];
-        }
-      }
+      nextMicroBatch();
       List<java.util.concurrent.Future<NDArray>> pending = new java.util.ArrayList<>();
       for (int i = 1; i < count; i++) {
         int replica = i;
@@ -398,14 +405,7 @@ public final class Trainer implements AutoCloseable {
     for (int i = 1; i < count; i++) {
       lossSum = lossSum.add(lossSums[i]);
     }
-    NDArray sumSq = null;
-    for (NDArray p : model.trainable().values()) {
-      NDArray sq = gradient(p, scope).square().sum();
-      sumSq = sumSq == null ? sq : sumSq.add(sq);
-    }
-    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), sumSq)).toType(DataType.FLOAT32, false).toFloatArray();
-    double norm = Math.sqrt(host[1]) / lossScale;
-    return new Gradients(host[0], norm, (long) accumulation * rowsPerMicro * seqLen);
+    return summary(lossSum, scope);
   }
 
   /**
@@ -452,12 +452,7 @@ public final class Trainer implements AutoCloseable {
 
   /** The global L2 norm of the gradients now on the parameters (one host sync), loss scale undone. */
   public double gradientNorm(NDManager scope) {
-    NDArray sumSq = null;
-    for (NDArray p : model.trainable().values()) {
-      NDArray sq = gradient(p, scope).square().sum();
-      sumSq = sumSq == null ? sq : sumSq.add(sq);
-    }
-    return Math.sqrt(sumSq.toType(DataType.FLOAT32, false).getFloat()) / lossScale;
+    return Math.sqrt(squaredGradientNorm(scope).toType(DataType.FLOAT32, false).getFloat()) / lossScale;
   }
 
   /** Why this step's update must not happen, or null. */
