@@ -23,7 +23,7 @@ public record IngestConfig(
     String extractor,
     @JsonPropertyDescription("Largest HTML page (characters) the extractor parses; larger ones are rejected as extract_limit")
     long maxExtractChars,
-    @JsonPropertyDescription("Longest time (ms) the extractor may spend on one page before it is rejected as extract_limit")
+    @JsonPropertyDescription("Longest CPU time (ms) the extractor may spend on one page before it is rejected as extract_limit (CPU, not wall-clock, time: a loaded machine gives the same result)")
     long maxExtractMillis,
     @JsonPropertyDescription("Input format: auto (from each file's first bytes and name), warc, wet, jsonl or parquet")
     String format,
