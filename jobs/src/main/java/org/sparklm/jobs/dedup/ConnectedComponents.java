@@ -31,7 +31,7 @@ import org.sparklm.jobs.common.JobException;
 public final class ConnectedComponents {
   private ConnectedComponents() {}
 
-  /** The labelling and how many rounds it took. */
+  /** The labelling and how many rounds it took (0 when the edges already formed stars). */
   public record Result(Dataset<Row> labels, int rounds) {}
 
   /**
@@ -46,17 +46,27 @@ public final class ConnectedComponents {
     // Oriented edges (big -> small), the form both stars work on.
     Dataset<Row> e = orient(edges.select(col("src"), col("dst")));
     e = checkpoint(spark, e, workDir, 0);
+    // Candidate pairs are star edges (each document to its bucket's smallest), so the graph is
+    // often a star forest already: then it is its own labelling and no round is needed.
+    if (isStarForest(e)) {
+      return new Result(labels(e), 0);
+    }
     for (int round = 1; round <= maxRounds; round++) {
       Dataset<Row> next = checkpoint(spark, smallStar(largeStar(e)), workDir, round);
       delete(spark, workDir + "/round-" + (round - 1));
       e = next;
       if (isStarForest(e)) {
-        Dataset<Row> roots = e.select(col("dst").as("node"), col("dst").as("label")).distinct();
-        return new Result(e.select(col("src").as("node"), col("dst").as("label")).union(roots), round);
+        return new Result(labels(e), round);
       }
     }
     throw new JobException("connected components did not converge in " + maxRounds
         + " rounds (setting dedup.max_iterations)");
+  }
+
+  /** The labelling a star forest stands for: every leaf labelled with its root, every root with itself. */
+  private static Dataset<Row> labels(Dataset<Row> starForest) {
+    Dataset<Row> roots = starForest.select(col("dst").as("node"), col("dst").as("label")).distinct();
+    return starForest.select(col("src").as("node"), col("dst").as("label")).union(roots);
   }
 
   /** (u, v) with u > v, self-loops and repeats dropped. */

@@ -6,8 +6,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -101,11 +103,14 @@ public final class DedupJob {
         .withColumn("_rank", rank)
         .persist(StorageLevel.MEMORY_AND_DISK());
     // A doc_id on two rows is rare; look for it on the ids alone, and only then pay for a window
-    // (a shuffle of the texts) to keep the first row and set the others aside.
+    // (a shuffle of the texts) to keep the first row and set the others aside. The same pass counts
+    // the distinct ids, i.e. the documents that take part.
     Dataset<Row> keyed = valid;
     Dataset<Row> numbered = null;
     Dataset<Row> idRejects = input.limit(0).select(col("doc_id"), col("url"), lit("").as("reason"), lit("").as("detail"));
-    if (!valid.groupBy("doc_id").count().where(col("count").gt(1)).isEmpty()) {
+    Row ids = valid.groupBy("doc_id").agg(count("*").as("n")).agg(count("*"), sum("n")).first();
+    long keyedCount = ids.getLong(0);
+    if (!ids.isNullAt(1) && ids.getLong(1) > keyedCount) {
       WindowSpec byId = Window.partitionBy("doc_id").orderBy(col("fetched_at").isNull(), col("fetched_at"), col("_text_hash"), col("url"));
       numbered = valid.withColumn("_id_seen", row_number().over(byId)).persist(StorageLevel.MEMORY_AND_DISK());
       keyed = numbered.where(col("_id_seen").equalTo(1)).drop("_id_seen");
@@ -126,22 +131,20 @@ public final class DedupJob {
               col("_k.signature").as("signature"), col("_k.bands").as("bands"),
               min(col("_rank")).over(Window.partitionBy("_text_hash")).getField("id").as("_exact_rep"))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> reps = meta.where(col("doc_id").equalTo(col("_exact_rep"))).select("doc_id", "_rank");
 
       // 2. Near: signatures of the representatives, candidate pairs from shared bands, components.
-      Dataset<Row> label;
-      Dataset<Row> signatures = null;
+      Dataset<Row> labelled = meta.withColumn("_label", col("_exact_rep"));
       long candidates = 0;
       int rounds = 0;
       if (cfg.near()) {
-        signatures = meta.where(col("doc_id").equalTo(col("_exact_rep")).and(col("signature").isNotNull()))
+        Dataset<Row> signatures = meta.where(col("doc_id").equalTo(col("_exact_rep")).and(col("signature").isNotNull()))
             .select(col("doc_id"), col("signature"), col("bands"));
-        Dataset<Row> bands = signatures.select(col("doc_id"), expr("posexplode(bands) AS (band, key)"));
-        Dataset<Row> buckets = bands.groupBy("band", "key").agg(min("doc_id").as("m"), count("*").as("n"))
-            .where(col("n").gt(1));
-        Dataset<Row> edges = bands.join(buckets, new String[] {"band", "key"}).groupBy("doc_id", "m").count()
+        // Star edges: every document of a band bucket to the bucket's smallest doc id (one shuffle of the band keys).
+        Dataset<Row> edges = signatures.select(col("doc_id"), expr("posexplode(bands) AS (band, key)"))
+            .withColumn("m", min("doc_id").over(Window.partitionBy("band", "key")))
             .where(col("doc_id").notEqual(col("m")))
-            .select(col("doc_id").as("src"), col("m").as("dst"));
+            .select(col("doc_id").as("src"), col("m").as("dst"))
+            .distinct();
         if (cfg.verifyJaccard()) {
           edges = verified(keyed, edges, minHash, cfg.jaccardThreshold());
         }
@@ -150,46 +153,51 @@ public final class DedupJob {
         if (candidates > 0) {
           ConnectedComponents.Result cc = ConnectedComponents.run(spark, edges, workDir, cfg.maxIterations());
           rounds = cc.rounds();
-          label = reps.join(cc.labels().withColumnRenamed("node", "doc_id"), new String[] {"doc_id"}, "left")
-              .select(col("doc_id"), col("_rank"), coalesce(col("label"), col("doc_id")).as("_label"));
-        } else {
-          label = reps.select(col("doc_id"), col("_rank"), col("doc_id").as("_label"));
+          // A document's cluster is its exact representative's component (the representative itself when it has no edge).
+          labelled = meta.join(cc.labels().select(col("node").as("_exact_rep"), col("label")), new String[] {"_exact_rep"}, "left")
+              .withColumn("_label", coalesce(col("label"), col("_exact_rep")))
+              .drop("label");
         }
         edges.unpersist();
-      } else {
-        label = reps.select(col("doc_id"), col("_rank"), col("doc_id").as("_label"));
       }
 
-      // 3. The kept document of each cluster, and where every document went.
-      Dataset<Row> repToKept = label
-          .withColumn("_kept", min(col("_rank")).over(Window.partitionBy("_label")).getField("id"))
-          .select(col("doc_id").as("_exact_rep"), col("_kept"));
-      Dataset<Row> assigned = meta.join(repToKept, "_exact_rep")
-          .withColumn("cluster_size", count("*").over(Window.partitionBy("_kept")))
+      // 3. One shuffle by cluster: the kept document is the cluster's first in kept order (an exact
+      // representative, which comes before its copies), with its signature for the Jaccard estimate.
+      // A removed document is an exact copy when it has the kept document's normalized text, i.e. its
+      // exact representative is the kept document; the signature of a near one is its representative's.
+      WindowSpec byCluster = Window.partitionBy("_label");
+      Column exactCopy = col("_exact_rep").equalTo(col("_kept"));
+      Dataset<Row> assigned = labelled
+          .withColumn("_first", min(struct(col("_rank").as("rank"), col("signature").as("sig"))).over(byCluster))
+          .withColumn("cluster_size", count("*").over(byCluster))
+          .withColumn("_kept", col("_first.rank.id"))
+          .select(col("doc_id"), col("url"), col("_kept"), col("cluster_size"), exactCopy.as("_exact_copy"),
+              when(exactCopy, lit(1.0)).otherwise(expr(
+                  "aggregate(zip_with(signature, _first.sig, (x, y) -> IF(x = y, 1, 0)), 0, (a, x) -> a + x) / size(signature)"))
+                  .as("jaccard"))
           .persist(StorageLevel.MEMORY_AND_DISK());
 
-      Dataset<Row> kept = keyed.join(assigned.where(col("doc_id").equalTo(col("_kept")))
-              .select(col("doc_id"), col("_kept").as("cluster_id"), col("cluster_size")), "doc_id")
+      // The documents in clusters of two or more (the removed ones and their kept ones): all a kept
+      // document needs from its cluster, and few rows, so joining them to the texts needs no shuffle
+      // of the texts once their size is known (a broadcast join; a sort-merge join when they are many).
+      Column isKept = col("doc_id").equalTo(col("_kept"));
+      Dataset<Row> clustered = assigned.where(col("cluster_size").gt(1))
+          .select(col("doc_id").as("_cid"), isKept.as("_keep"), col("cluster_size").as("_size"), col("_exact_copy"))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Row removedCounts = clustered.agg(count(when(not(col("_keep")).and(col("_exact_copy")), true)),
+          count(when(not(col("_keep")).and(not(col("_exact_copy"))), true))).first();
+      long exact = removedCounts.getLong(0);
+      long nearCount = removedCounts.getLong(1);
+
+      Dataset<Row> kept = keyed.join(clustered, col("doc_id").equalTo(col("_cid")), "left")
+          .where(col("_cid").isNull().or(col("_keep")))
+          .withColumn("cluster_id", col("doc_id"))
+          .withColumn("cluster_size", coalesce(col("_size"), lit(1L)))
           .select(outputColumns(input.columns()))
           .orderBy("doc_id");
-
-      Dataset<Row> keptHash = assigned.where(col("doc_id").equalTo(col("_kept")))
-          .select(col("doc_id").as("_k"), col("_text_hash").as("_kept_hash"));
-      Dataset<Row> removed = assigned.where(col("doc_id").notEqual(col("_kept")))
-          .join(keptHash, col("_kept").equalTo(col("_k")))
-          .withColumn("kind", when(col("_text_hash").equalTo(col("_kept_hash")), lit("exact")).otherwise(lit("near")));
-      Dataset<Row> duplicates;
-      if (signatures != null) {
-        Dataset<Row> sigA = signatures.select(col("doc_id").as("_ra"), col("signature").as("_sa"));
-        Dataset<Row> sigB = signatures.select(col("doc_id").as("_rb"), col("signature").as("_sb"));
-        duplicates = removed.join(sigA, col("_exact_rep").equalTo(col("_ra")), "left")
-            .join(sigB, col("_kept").equalTo(col("_rb")), "left")
-            .withColumn("jaccard", when(col("kind").equalTo("exact"), lit(1.0))
-                .otherwise(expr("aggregate(zip_with(_sa, _sb, (x, y) -> IF(x = y, 1, 0)), 0, (a, x) -> a + x) / size(_sa)")));
-      } else {
-        duplicates = removed.withColumn("jaccard", lit(1.0));
-      }
-      duplicates = duplicates.select(col("doc_id"), col("url"), col("_kept").as("kept_doc_id"), col("kind"), col("jaccard"))
+      Dataset<Row> duplicates = assigned.where(not(isKept))
+          .select(col("doc_id"), col("url"), col("_kept").as("kept_doc_id"),
+              when(col("_exact_copy"), lit("exact")).otherwise(lit("near")).as("kind"), col("jaccard"))
           .orderBy("doc_id");
 
       out.write("documents", kept);
@@ -197,14 +205,11 @@ public final class DedupJob {
       out.write("rejects", rejects.orderBy(col("doc_id"), col("reason"), col("url")));
       out.commit();
 
-      Dataset<Row> dupOut = spark.read().parquet(out.tablePath("duplicates").toString());
-      long exact = dupOut.where("kind = 'exact'").count();
-      long nearCount = dupOut.where("kind = 'near'").count();
-      long keptCount = spark.read().parquet(out.tablePath("documents").toString()).count();
-      long rejectCount = spark.read().parquet(out.tablePath("rejects").toString()).count();
+      long rejectCount = input.count() - keyedCount;
+      clustered.unpersist();
       assigned.unpersist();
       meta.unpersist();
-      return new Result(keptCount + exact + nearCount + rejectCount, rejectCount, keptCount, exact, nearCount,
+      return new Result(keyedCount + rejectCount, rejectCount, keyedCount - exact - nearCount, exact, nearCount,
           candidates, rounds, out.tablePath("documents").toString(), out.tablePath("duplicates").toString(),
           out.tablePath("rejects").toString());
     } finally {

@@ -125,6 +125,32 @@ class ConnectedComponentsTest {
   }
 
   @Test
+  void starsNeedNoRoundAndAnythingElseDoes() {
+    // Stars given either way round, with repeats: already a labelling.
+    List<String[]> stars = new ArrayList<>();
+    for (int i = 1; i < 6; i++) {
+      stars.add(new String[] {node(10 + i), node(10)});
+      stars.add(new String[] {node(20), node(20 + i)});
+    }
+    stars.add(new String[] {node(11), node(10)});
+    List<Tuple2<String, String>> t = new ArrayList<>();
+    stars.forEach(e -> t.add(new Tuple2<>(e[0], e[1])));
+    ConnectedComponents.Result r = ConnectedComponents.run(spark,
+        spark.createDataset(t, Encoders.tuple(Encoders.STRING(), Encoders.STRING())).toDF("src", "dst"), tmp.resolve("stars").toString(), 64);
+    assertEquals(0, r.rounds());
+    assertEquals(oracle(stars), run(stars, 3));
+    // One more edge joins a leaf of one star to a leaf of the other: no longer stars.
+    t.add(new Tuple2<>(node(15), node(25)));
+    r = ConnectedComponents.run(spark,
+        spark.createDataset(t, Encoders.tuple(Encoders.STRING(), Encoders.STRING())).toDF("src", "dst"), tmp.resolve("joined").toString(), 64);
+    assertTrue(r.rounds() >= 1, "rounds " + r.rounds());
+    Map<String, String> labels = new TreeMap<>();
+    r.labels().collectAsList().forEach(row -> labels.put(row.getString(0), row.getString(1)));
+    assertEquals(12, labels.size());
+    assertTrue(labels.values().stream().allMatch(node(10)::equals), labels.toString());
+  }
+
+  @Test
   void noEdgesNoLabels() {
     List<String[]> edges = new ArrayList<>();
     edges.add(new String[] {"a", "a"});

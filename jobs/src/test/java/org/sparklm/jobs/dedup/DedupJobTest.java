@@ -254,6 +254,26 @@ class DedupJobTest {
   }
 
   @Test
+  void withNearOffOnlyExactCopiesCollapse() {
+    String out = tmp.resolve("out-exact-only").toString();
+    DedupConfig d = DedupConfig.DEFAULTS;
+    DedupJob.Result r = DedupJob.run(spark, new DedupConfig(List.of(input), out, false, d.shingleSize(), d.bands(), d.rows(),
+        d.seed(), false, d.jaccardThreshold(), d.maxIterations()));
+    assertEquals(16, r.exactDuplicates());
+    assertEquals(0, r.nearDuplicates());
+    List<Row> dups = read(out + "/duplicates");
+    assertEquals(16, dups.size());
+    for (Row x : dups) {
+      assertEquals("exact", x.getAs("kind"));
+      assertEquals(1.0, (double) x.getAs("jaccard"));
+    }
+    List<Row> docs = read(out + "/documents");
+    assertEquals(64 * 2 + 16 - 16, docs.size());
+    assertEquals(docs.size(), r.keptDocuments());
+    assertEquals(16, docs.stream().filter(x -> (long) x.getAs("cluster_size") == 2).count());
+  }
+
+  @Test
   void verifyingCandidatesWithExactJaccardKeepsTheTruePairs() {
     String out = tmp.resolve("out-verified").toString();
     DedupJob.Result r = DedupJob.run(spark, DedupConfig.DEFAULTS.withInput(List.of(input)).withOutput(out).withVerifyJaccard(true));
