@@ -68,8 +68,9 @@ class TrainerTest {
 
   /**
    * Replica threads train the same model as one thread (within float rounding), and the same way
-   * every run (within 1e-6: libtorch on this CPU differs in the last bits about once in 20-100
-   * runs, with or without replicas).
+   * every run (within 5e-5: libtorch on this CPU differs in the last bits about once in 20-100
+   * runs, with or without replicas, and a loss was seen 1.4e-6 apart; a wrong weighting of the
+   * slices moves the losses and weights by ~1e-3 in these 3 steps).
    */
   @Test
   void replicasMatchOneThreadAndRepeatExactly() throws IOException {
@@ -78,9 +79,9 @@ class TrainerTest {
     float[][] twoAgain = trainWith(tiny(4, 2, 3).withThreads(0).withReplicas(2), 2);
     float[][] three = trainWith(tiny(4, 2, 3).withThreads(0).withReplicas(3), 3); // slices of 1 and 2 rows
     for (int i = 0; i < one.length; i++) {
-      assertArrayEquals(two[i], twoAgain[i], 1e-6f, "run-to-run, array " + i);
-      assertArrayEquals(one[i], two[i], 2e-5f, "1 vs 2 replicas, array " + i);
-      assertArrayEquals(one[i], three[i], 2e-5f, "1 vs 3 replicas, array " + i);
+      assertArrayEquals(two[i], twoAgain[i], 5e-5f, "run-to-run, array " + i);
+      assertArrayEquals(one[i], two[i], 5e-5f, "1 vs 2 replicas, array " + i);
+      assertArrayEquals(one[i], three[i], 5e-5f, "1 vs 3 replicas, array " + i);
     }
   }
 
