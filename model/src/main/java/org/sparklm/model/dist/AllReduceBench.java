@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,9 @@ import java.util.concurrent.Future;
  * All-reduce bus bandwidth between N local worker processes (separate JVMs, as Spark executors
  * are), next to the peer measured in the same run between the same processes: a plain TCP stream
  * over loopback from each rank to the next (blocking NIO channels with direct buffers, one writer
- * and one reader thread per process, the same ring of links the all-reduce uses, all ranks at once).
+ * and one reader thread per process, the same ring of links the all-reduce uses with the ring's
+ * socket options, all ranks at once). The all-reduce sums a direct buffer, the way
+ * {@link DataParallel} holds a step's gradients.
  *
  * <pre>
  * java -Xmx3g -cp model/target/sparklm-model-0.1.0-SNAPSHOT.jar:$(cat cp.txt) \
@@ -153,13 +155,15 @@ public final class AllReduceBench {
       }
       try (SocketChannel out = toNext; SocketChannel in = tcpServer.accept()) {
         for (SocketChannel c : List.of(out, in)) {
-          c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-          c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+          RingAllReduce.tune(c); // the ring's own socket options
         }
         for (int mb : mbs) {
           int floats = mb * 1_000_000 / 4;
-          float[] data = new float[floats];
-          Arrays.fill(data, 1f);
+          // where DataParallel keeps a step's gradients: one direct buffer (no copy in the ring)
+          ByteBuffer data = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.LITTLE_ENDIAN);
+          for (int i = 0; i < floats; i++) {
+            data.putFloat(4 * i, 1f);
+          }
           double bestRing = Double.MAX_VALUE;
           double bestTcp = Double.MAX_VALUE;
           for (int rep = 0; rep <= reps; rep++) {

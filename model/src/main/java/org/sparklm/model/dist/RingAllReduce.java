@@ -12,14 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Objects;
 
 /**
  * Gradient all-reduce over a ring of TCP connections: each rank connects to the next rank and
@@ -27,9 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * the bandwidth-optimal ring algorithm (Patarasuk &amp; Yuan 2009; what NCCL and Horovod do):
  * a reduce-scatter of {@code n - 1} steps, after which rank {@code r} holds the full sum of
  * segment {@code r + 1}, then an all-gather of {@code n - 1} steps. Each rank sends and receives
- * {@code 2 (n - 1) / n} of the array's bytes, whatever {@code n}. The segment sent in each step
- * goes out in chunks while the incoming segment is read and reduced chunk by chunk, so sending,
- * receiving and adding overlap.
+ * {@code 2 (n - 1) / n} of the array's bytes, whatever {@code n}. Each segment goes out straight
+ * from the caller's buffer as soon as its bytes are final while the incoming segment is read and
+ * reduced as it lands, so sending, receiving and adding overlap.
  *
  * <p>Why hand-written: DJL has no distributed training (its maintainers say so in djl#1246 and
  * djl#2944), Spark's barrier {@code allGather} polls once a second (fine for a rendezvous,
@@ -65,15 +58,11 @@ public final class RingAllReduce implements AutoCloseable {
   private SelectionKey inKey;
   private ByteBuffer sendBuf;
   private ByteBuffer recvBuf;
-  // the pipelined all-reduce's sending side: its own thread, selector and buffer
-  private ExecutorService sender;
-  private Selector sendSelector;
-  private SelectionKey sendKey;
-  private ByteBuffer pipeBuf;
-  private volatile Thread senderThread;
-  private volatile boolean cancelled;
-  /** Floats the receiving side has finished (added or copied), counted over the whole collective. */
-  private final AtomicLong finished = new AtomicLong();
+  /** The reduce-scatter's additions run over these (received floats, own partial sums). */
+  private float[] addIn;
+  private float[] addOut;
+  /** The float[] all-reduce's direct copy of the array. */
+  private ByteBuffer staging;
   private long bytesSent;
 
   private RingAllReduce(Builder b) {
@@ -137,7 +126,7 @@ public final class RingAllReduce implements AutoCloseable {
       return this;
     }
 
-    /** Bytes per send/receive chunk (and per direct buffer). */
+    /** Bytes per reduce-scatter receive (the size of the receive buffer and of each addition). */
     public Builder optChunkBytes(int v) {
       this.chunkBytes = v;
       return this;
@@ -282,17 +271,12 @@ public final class RingAllReduce implements AutoCloseable {
     inKey = fromPrev.register(selector, 0);
     sendBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
     recvBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
-    sendSelector = Selector.open();
-    sendKey = toNext.register(sendSelector, 0);
-    pipeBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
-    sender = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "all-reduce-send-rank-" + rank);
-      t.setDaemon(true);
-      return t;
-    });
+    addIn = new float[chunkBytes / 4];
+    addOut = new float[chunkBytes / 4];
   }
 
-  private static void tune(SocketChannel ch) throws IOException {
+  /** The socket options of every ring connection (AllReduceBench gives its TCP stream the same). */
+  static void tune(SocketChannel ch) throws IOException {
     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
@@ -322,19 +306,51 @@ public final class RingAllReduce implements AutoCloseable {
   }
 
   /**
-   * Sums the first {@code length} floats of {@code data} across all ranks, in place.
-   *
-   * <p>Pipelined: the {@code 2(n-1)} ring steps form one stream per direction. A sender thread
-   * writes each step's segment to the next rank chunk by chunk, while this thread reads the
-   * previous rank's stream and adds (reduce-scatter) or copies (all-gather) each chunk as it
-   * lands. The segment sent in step {@code t + 1} is the one received in step {@code t}, so the
-   * sender streams each chunk as soon as this thread has finished it: on loopback or a real
-   * network the write and read system calls, and the additions, all run at the same time.
+   * Sums the first {@code length} floats of {@code data} across all ranks, in place. Stages the
+   * floats through a direct buffer the ring keeps (grown to the largest length seen): callers that
+   * hold their data in a direct buffer save that copy (and memory) with {@link #allReduceSum(ByteBuffer)}.
    */
   public void allReduceSum(float[] data, int length) throws IOException {
-    if (world == 1) {
+    Objects.checkFromIndexSize(0, length, data.length);
+    if (world == 1 || length == 0) {
       return;
     }
+    int bytes = Math.multiplyExact(length, 4);
+    if (staging == null || staging.capacity() < bytes) {
+      staging = null;
+      staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    ByteBuffer b = staging.clear().limit(bytes);
+    b.asFloatBuffer().put(data, 0, length);
+    allReduceSum(b);
+    b.asFloatBuffer().get(data, 0, length);
+  }
+
+  /**
+   * Sums the little-endian floats between {@code data}'s position and limit across all ranks, in
+   * place (position and limit unchanged; the buffer's own byte order setting is ignored). With a
+   * direct buffer nothing is copied in user space except the reduce-scatter's additions: each
+   * segment is written to the socket straight from {@code data}, and each all-gather segment is
+   * read straight into its place.
+   *
+   * <p>Pipelined in one thread over both non-blocking sockets: the {@code 2(n-1)} ring steps form
+   * one stream per direction. The segment sent in step {@code t + 1} is the one received (and, in
+   * the reduce-scatter, added to) in step {@code t}, so each byte goes out as soon as it is final,
+   * while the previous rank's stream is read and reduced as it lands; the thread waits in the
+   * selector only when neither socket can move a byte.
+   */
+  public void allReduceSum(ByteBuffer data) throws IOException {
+    if (data.remaining() % 4 != 0) {
+      throw new IllegalArgumentException("the buffer holds " + data.remaining() + " bytes, not whole floats");
+    }
+    if (world == 1 || !data.hasRemaining()) {
+      return;
+    }
+    ByteBuffer buf = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer floats = buf.asFloatBuffer();
+    ByteBuffer outView = buf.duplicate();
+    ByteBuffer inView = buf.duplicate();
+    int length = buf.capacity() / 4;
     int steps = 2 * (world - 1);
     int[] sendSeg = new int[steps];
     int[] recvSeg = new int[steps];
@@ -343,171 +359,142 @@ public final class RingAllReduce implements AutoCloseable {
       sendSeg[t] = t < world - 1 ? Math.floorMod(rank - s, world) : Math.floorMod(rank + 1 - s, world);
       recvSeg[t] = t < world - 1 ? Math.floorMod(rank - s - 1, world) : Math.floorMod(rank - s, world);
     }
-    finished.set(0);
-    cancelled = false;
-    Future<?> sending = sender.submit(() -> {
-      sendStream(data, length, sendSeg);
-      return null;
-    });
-    try {
-      long done = 0;
-      for (int t = 0; t < steps; t++) {
-        int inPos = segStart(recvSeg[t], length);
-        int inEnd = segStart(recvSeg[t] + 1, length);
-        boolean add = t < world - 1;
-        String phase = phase(t);
-        long before = done;
-        int start = inPos;
-        inPos = drain(data, inPos, inEnd, add);
-        done = before + (inPos - start);
-        publish(done);
-        long lastProgress = System.nanoTime();
-        inKey.interestOps(SelectionKey.OP_READ);
-        outKey.interestOps(0);
-        while (inPos < inEnd) {
-          if (sending.isDone()) {
-            sending.get(); // rethrows the sender's failure; a sender that finished early is fine
-          }
-          selector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
-          selector.selectedKeys().clear();
-          int r;
-          try {
-            r = fromPrev.read(recvBuf);
-          } catch (IOException e) {
-            throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase
-                + " (" + e.getMessage() + "): that worker died or failed", e);
-          }
-          if (r < 0) {
-            throw new PeerException(prev(), me() + ": " + who(prev()) + " closed its connection during " + phase
-                + ": that worker died or failed");
-          }
-          long now = System.nanoTime();
-          if (r > 0) {
-            int p = drain(data, inPos, inEnd, add);
-            done += p - inPos;
-            inPos = p;
-            publish(done);
-            lastProgress = now;
-          } else if (now - lastProgress > ioTimeout.toNanos()) {
-            throw new PeerException(prev(), me() + ": no data from " + who(prev()) + " for " + secs(ioTimeout)
-                + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
-          }
-          if (Thread.currentThread().isInterrupted()) {
-            throw new java.io.InterruptedIOException(me() + ": interrupted during " + phase);
-          }
+    // byte ranges: the receiving side is in step rt at inPos of [.., inEnd), the sending side in
+    // step st at outPos of [.., outEnd); sendSeg[t + 1] == recvSeg[t], so step st may send what
+    // step st - 1 has finished receiving
+    int rt = 0;
+    int inPos = 4 * segStart(recvSeg[0], length);
+    int inEnd = 4 * segStart(recvSeg[0] + 1, length);
+    int st = 0;
+    int outPos = 4 * segStart(sendSeg[0], length);
+    int outEnd = 4 * segStart(sendSeg[0] + 1, length);
+    recvBuf.clear();
+    long lastIn = System.nanoTime();
+    long lastOut = lastIn;
+    while (rt < steps || st < steps) {
+      boolean wrote = false;
+      boolean read = false;
+      // skip finished (or empty) steps
+      while (rt < steps && inPos == inEnd) {
+        if (++rt < steps) {
+          inPos = 4 * segStart(recvSeg[rt], length);
+          inEnd = 4 * segStart(recvSeg[rt] + 1, length);
         }
       }
-      inKey.interestOps(0);
-      awaitSender(sending, false);
-    } catch (IOException | RuntimeException e) {
-      cancelled = true;
-      LockSupport.unpark(senderThread);
-      try {
-        awaitSender(sending, true);
-      } catch (IOException | RuntimeException ignored) {
-        // the receiving side's error is the one to report; the sender's follows from it
+      while (st < steps && outPos == outEnd) {
+        if (++st < steps) {
+          outPos = 4 * segStart(sendSeg[st], length);
+          outEnd = 4 * segStart(sendSeg[st] + 1, length);
+        }
       }
-      throw e;
-    } catch (ExecutionException e) {
-      cancelled = true;
-      throw unwrap(e);
-    } catch (InterruptedException e) {
-      cancelled = true;
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(me() + ": interrupted during all-reduce");
+      if (rt == steps && st == steps) {
+        break;
+      }
+      int outLimit = st == 0 || rt > st - 1 ? outEnd : rt == st - 1 ? inPos : outPos;
+      if (st < steps && outPos < outLimit) {
+        outView.limit(outLimit).position(outPos);
+        int w;
+        try {
+          w = toNext.write(outView);
+        } catch (IOException e) {
+          throw new PeerException(next(), me() + ": lost the connection to " + who(next()) + " during " + phase(st)
+              + " (" + e.getMessage() + "): that worker died or failed", e);
+        }
+        if (w > 0) {
+          bytesSent += w;
+          outPos += w;
+          wrote = true;
+        }
+      }
+      if (rt < steps) {
+        boolean add = rt < world - 1;
+        int r;
+        try {
+          if (add) {
+            // recvBuf holds at most 3 bytes of a partial float here; never read past the segment
+            recvBuf.limit(Math.min(recvBuf.capacity(), inEnd - inPos));
+            r = fromPrev.read(recvBuf);
+          } else {
+            inView.limit(inEnd).position(inPos);
+            r = fromPrev.read(inView);
+          }
+        } catch (IOException e) {
+          throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase(rt)
+              + " (" + e.getMessage() + "): that worker died or failed", e);
+        }
+        if (r < 0) {
+          throw new PeerException(prev(), me() + ": " + who(prev()) + " closed its connection during " + phase(rt)
+              + ": that worker died or failed");
+        }
+        if (r > 0) {
+          inPos = add ? addReceived(floats, inPos) : inView.position();
+          read = true;
+        }
+      }
+      long now = System.nanoTime();
+      if (read) {
+        lastIn = now;
+      }
+      if (wrote) {
+        lastOut = now;
+      }
+      if (read || wrote) {
+        continue;
+      }
+      // neither socket moved a byte: wait until one can
+      outLimit = st == 0 || rt > st - 1 ? outEnd : rt == st - 1 ? inPos : outPos;
+      boolean sendBlocked = st < steps && outPos < outLimit;
+      outKey.interestOps(sendBlocked ? SelectionKey.OP_WRITE : 0);
+      inKey.interestOps(rt < steps ? SelectionKey.OP_READ : 0);
+      selector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
+      selector.selectedKeys().clear();
+      now = System.nanoTime();
+      if (rt < steps && now - lastIn > ioTimeout.toNanos()) {
+        throw new PeerException(prev(), me() + ": no data from " + who(prev()) + " for " + secs(ioTimeout)
+            + " (io_timeout_s) during " + phase(rt) + ": that worker hangs or its host is gone");
+      }
+      if (!sendBlocked) {
+        lastOut = now; // waiting for our own input is not the next rank's fault
+      } else if (now - lastOut > ioTimeout.toNanos()) {
+        throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading for " + secs(ioTimeout)
+            + " (io_timeout_s) during " + phase(st) + ": that worker hangs or its host is gone");
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.io.InterruptedIOException(me() + ": interrupted during " + phase(Math.min(rt, st)));
+      }
     }
+    inKey.interestOps(0);
+    outKey.interestOps(0);
+  }
+
+  /**
+   * Adds the whole floats in recvBuf to {@code floats} from byte {@code inPos} on and keeps a
+   * partial float's bytes for the next read. Through two float[] chunks: bulk copies and a plain
+   * array loop the JIT vectorizes (an element loop over direct buffers is several times slower).
+   * Every rank adds in the same order (own partial sum + received), so the sums are bit-identical.
+   */
+  private int addReceived(FloatBuffer floats, int inPos) {
+    recvBuf.flip();
+    int n = recvBuf.remaining() / 4;
+    if (n > 0) {
+      int at = inPos / 4;
+      recvBuf.asFloatBuffer().get(0, addIn, 0, n);
+      floats.get(at, addOut, 0, n);
+      float[] a = addOut;
+      float[] b = addIn;
+      for (int i = 0; i < n; i++) {
+        a[i] += b[i];
+      }
+      floats.put(at, a, 0, n);
+      recvBuf.position(n * 4);
+    }
+    recvBuf.compact();
+    return inPos + n * 4;
   }
 
   private String phase(int t) {
     return t < world - 1 ? "reduce-scatter step " + (t + 1) + "/" + (world - 1)
         : "all-gather step " + (t - world + 2) + "/" + (world - 1);
-  }
-
-  private void publish(long done) {
-    finished.set(done);
-    LockSupport.unpark(senderThread);
-  }
-
-  private void awaitSender(Future<?> sending, boolean quietly) throws IOException {
-    try {
-      sending.get(quietly ? 5_000 : ioTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw unwrap(e);
-    } catch (TimeoutException e) {
-      throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading (io_timeout_s)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(me() + ": interrupted during all-reduce");
-    }
-  }
-
-  private static IOException unwrap(ExecutionException e) {
-    Throwable c = e.getCause();
-    if (c instanceof IOException io) {
-      return io;
-    }
-    if (c instanceof RuntimeException re) {
-      throw re;
-    }
-    return new IOException(c);
-  }
-
-  /** The sending side of {@link #allReduceSum}: every step's segment, each chunk once it is final. */
-  private void sendStream(float[] data, int length, int[] sendSeg) throws IOException {
-    senderThread = Thread.currentThread();
-    long recvBefore = 0; // floats the receiver had to finish before the current step's segment
-    for (int t = 0; t < sendSeg.length; t++) {
-      int pos = segStart(sendSeg[t], length);
-      int end = segStart(sendSeg[t] + 1, length);
-      String phase = phase(t);
-      long lastProgress = System.nanoTime();
-      while (pos < end) {
-        int n = Math.min(end - pos, chunkBytes / 4);
-        if (t > 0) {
-          // this chunk was received (and reduced) in step t - 1: wait until the receiver is past it
-          long need = recvBefore + (pos - segStart(sendSeg[t], length)) + n;
-          while (finished.get() < need) {
-            if (cancelled) {
-              return;
-            }
-            LockSupport.parkNanos(this, 1_000_000);
-          }
-        }
-        pipeBuf.clear();
-        pipeBuf.asFloatBuffer().put(data, pos, n);
-        pipeBuf.limit(n * 4);
-        while (pipeBuf.hasRemaining()) {
-          if (cancelled) {
-            return;
-          }
-          sendKey.interestOps(SelectionKey.OP_WRITE);
-          sendSelector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
-          sendSelector.selectedKeys().clear();
-          int w;
-          try {
-            w = toNext.write(pipeBuf);
-          } catch (IOException e) {
-            throw new PeerException(next(), me() + ": lost the connection to " + who(next()) + " during " + phase
-                + " (" + e.getMessage() + "): that worker died or failed", e);
-          }
-          bytesSent += w;
-          long now = System.nanoTime();
-          if (w > 0) {
-            lastProgress = now;
-          } else if (now - lastProgress > ioTimeout.toNanos()) {
-            throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading for " + secs(ioTimeout)
-                + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
-          }
-        }
-        pos += n;
-        lastProgress = System.nanoTime();
-      }
-      sendKey.interestOps(0);
-      if (t > 0) {
-        // the receiver finished this segment in step t - 1, before the one step t + 1 sends
-        recvBefore += segStart(sendSeg[t] + 1, length) - segStart(sendSeg[t], length);
-      }
-    }
   }
 
   /** The mean across ranks, in place (the sum times {@code 1/n}, so still identical on every rank). */
@@ -525,16 +512,14 @@ public final class RingAllReduce implements AutoCloseable {
 
   /**
    * Sends {@code out[outPos, outEnd)} to the next rank while receiving as many floats from the
-   * previous rank into {@code in[inPos, inEnd)}, added or copied chunk by chunk as they arrive,
-   * in this one thread: for the small messages of {@link #allGather} (the all-reduce has its own
-   * two-thread pipeline).
+   * previous rank into {@code in[inPos, inEnd)}, copied chunk by chunk as they arrive: for the
+   * small messages of {@link #allGather} (the all-reduce has its own pipeline over the buffer).
+   * Never reads past the message, so each collective starts with an empty receive buffer.
    */
-  private void move(float[] out, int outPos, int outEnd, float[] in, int inPos, int inEnd, boolean add, String phase)
+  private void move(float[] out, int outPos, int outEnd, float[] in, int inPos, int inEnd, String phase)
       throws IOException {
     sendBuf.clear().limit(0);
-    // recvBuf is not cleared: it may already hold the start of this step's data (the previous
-    // rank can be a step ahead)
-    inPos = drain(in, inPos, inEnd, add);
+    recvBuf.clear();
     long lastProgress = System.nanoTime();
     while (outPos < outEnd || sendBuf.hasRemaining() || inPos < inEnd) {
       if (!sendBuf.hasRemaining() && outPos < outEnd) {
@@ -565,6 +550,8 @@ public final class RingAllReduce implements AutoCloseable {
       if (receiving) {
         int r;
         try {
+          // never past this message (the previous rank may already be sending the next one)
+          recvBuf.limit((int) Math.min(recvBuf.capacity(), 4L * (inEnd - inPos)));
           r = fromPrev.read(recvBuf);
         } catch (IOException e) {
           throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase
@@ -576,7 +563,7 @@ public final class RingAllReduce implements AutoCloseable {
         }
         if (r > 0) {
           progress = true;
-          inPos = drain(in, inPos, inEnd, add);
+          inPos = drain(in, inPos, inEnd);
         }
       }
       long now = System.nanoTime();
@@ -591,20 +578,12 @@ public final class RingAllReduce implements AutoCloseable {
     }
   }
 
-  /** Adds or copies the whole floats held in recvBuf (at most up to {@code inEnd}); keeps the rest. */
-  private int drain(float[] in, int inPos, int inEnd, boolean add) {
+  /** Copies the whole floats held in recvBuf to {@code in} (at most up to {@code inEnd}); keeps the rest. */
+  private int drain(float[] in, int inPos, int inEnd) {
     recvBuf.flip();
     int n = Math.min(recvBuf.remaining() / 4, inEnd - inPos);
     if (n > 0) {
-      // straight from the direct buffer into the array: one pass over the bytes, no staging copy
-      FloatBuffer fb = recvBuf.asFloatBuffer();
-      if (add) {
-        for (int i = 0; i < n; i++) {
-          in[inPos + i] += fb.get(i);
-        }
-      } else {
-        fb.get(in, inPos, n);
-      }
+      recvBuf.asFloatBuffer().get(in, inPos, n);
       recvBuf.position(recvBuf.position() + n * 4);
     }
     recvBuf.compact();
@@ -636,7 +615,7 @@ public final class RingAllReduce implements AutoCloseable {
       throw new IllegalArgumentException("all-gather message of " + out.length + " bytes; at most " + MAX_MESSAGE);
     }
     float[] inLen = new float[1];
-    move(new float[] {out.length}, 0, 1, inLen, 0, 1, false, phase);
+    move(new float[] {out.length}, 0, 1, inLen, 0, 1, phase);
     int theirs = (int) inLen[0];
     if (inLen[0] != theirs || theirs < 0 || theirs > MAX_MESSAGE) {
       throw new PeerException(prev(), me() + ": " + who(prev()) + " sent a message length of " + inLen[0]
@@ -647,7 +626,7 @@ public final class RingAllReduce implements AutoCloseable {
       o[k] = out[k];
     }
     float[] i = new float[theirs];
-    move(o, 0, o.length, i, 0, i.length, false, phase);
+    move(o, 0, o.length, i, 0, i.length, phase);
     byte[] in = new byte[theirs];
     for (int k = 0; k < theirs; k++) {
       in[k] = (byte) i[k];
@@ -669,11 +648,7 @@ public final class RingAllReduce implements AutoCloseable {
 
   @Override
   public void close() {
-    cancelled = true;
-    if (sender != null) {
-      sender.shutdownNow();
-    }
-    for (AutoCloseable c : new AutoCloseable[] {selector, sendSelector, toNext, fromPrev, server}) {
+    for (AutoCloseable c : new AutoCloseable[] {selector, toNext, fromPrev, server}) {
       if (c != null) {
         try {
           c.close();
