@@ -72,12 +72,9 @@ public final class AllReduceBench {
   }
 
   private static void parent(int n, List<Integer> mbs, int reps, int chunkKib) throws Exception {
-    List<Integer> ringPorts = new ArrayList<>();
-    List<Integer> tcpPorts = new ArrayList<>();
-    for (int r = 0; r < n; r++) {
-      ringPorts.add(freePort());
-      tcpPorts.add(freePort());
-    }
+    List<Integer> ports = freePorts(2 * n);
+    List<Integer> ringPorts = ports.subList(0, n);
+    List<Integer> tcpPorts = ports.subList(n, 2 * n);
     String java = ProcessHandle.current().info().command().orElse("java");
     long maxMb = mbs.stream().mapToLong(Integer::longValue).max().orElse(10);
     String heap = "-Xmx" + Math.max(512, 2 * maxMb + 256) + "m";
@@ -90,7 +87,11 @@ public final class AllReduceBench {
       pb.redirectErrorStream(true);
       children.add(pb.start());
     }
-    ExecutorService pump = Executors.newCachedThreadPool();
+    ExecutorService pump = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    });
     List<Future<?>> pumps = new ArrayList<>();
     for (int r = 0; r < n; r++) {
       Process p = children.get(r);
@@ -108,8 +109,17 @@ public final class AllReduceBench {
         return null;
       }));
     }
+    while (children.stream().anyMatch(Process::isAlive)) {
+      for (Process p : children) {
+        if (!p.isAlive() && p.exitValue() != 0) {
+          children.forEach(Process::destroyForcibly); // the others would wait for it forever
+          throw new IllegalStateException("a worker process failed (exit " + p.exitValue() + ")");
+        }
+      }
+      Thread.sleep(100);
+    }
     for (Process p : children) {
-      if (p.waitFor() != 0) {
+      if (p.exitValue() != 0) {
         throw new IllegalStateException("a worker process failed (exit " + p.exitValue() + ")");
       }
     }
@@ -123,9 +133,18 @@ public final class AllReduceBench {
     return ports.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** {@code k} distinct free ports (all held open while choosing, so none is handed out twice). */
+  private static List<Integer> freePorts(int k) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < k; i++) {
+        held.add(new ServerSocket(0));
+      }
+      return held.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 
