@@ -56,7 +56,7 @@ public final class DataParallel implements Trainer.StepSync {
       floats = flat.asFloatBuffer();
     }
     trainer.readGradients(floats.clear().limit(n));
-    floats.put(n, (float) local.loss());
+    floats.clear().put(n, (float) local.loss());
     long t0 = System.nanoTime();
     ring.allReduceSum(flat.clear());
     networkNanos = System.nanoTime() - t0;
@@ -74,8 +74,8 @@ public final class DataParallel implements Trainer.StepSync {
       floats.put(at, chunk, 0, k);
     }
     trainer.writeGradients(floats.clear().limit(n));
-    Trainer.Gradients global = new Trainer.Gradients(floats.get(n) * inv, Math.sqrt(sumSq) / trainer.lossScale(),
-        local.tokens() * world());
+    float loss = floats.clear().get(n) * inv;
+    Trainer.Gradients global = new Trainer.Gradients(loss, Math.sqrt(sumSq) / trainer.lossScale(), local.tokens() * world());
     exitNanos = System.nanoTime();
     return global;
   }
