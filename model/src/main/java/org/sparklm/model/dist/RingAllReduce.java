@@ -362,8 +362,8 @@ public final class RingAllReduce implements AutoCloseable {
    * (all-gather) it as it lands. The segment sent in step {@code t + 1} is the one received in
    * step {@code t}, so the sender streams each byte as soon as this thread has made it final: on
    * loopback or a real network the write and read system calls, and the additions, all run at
-   * the same time. (One thread serving both sockets moved the same bytes with the same CPU time
-   * but left a core idle: 1.3-1.5x slower on 2 ranks.)
+   * the same time. (One thread serving both sockets used the same CPU time but serialized it:
+   * up to 1.5x slower on 2 ranks; docs/performance.md.)
    */
   public void allReduceSum(ByteBuffer data) throws IOException {
     if (data.remaining() % 4 != 0) {
