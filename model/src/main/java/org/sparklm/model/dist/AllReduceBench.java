@@ -176,10 +176,15 @@ public final class AllReduceBench {
         for (SocketChannel c : List.of(out, in)) {
           RingAllReduce.tune(c); // the ring's own socket options
         }
+        // where DataParallel keeps a step's gradients: one direct buffer (no copy in the ring),
+        // allocated once for all sizes, as are the stream's buffers: no garbage left to slow either
+        int maxFloats = mbs.stream().mapToInt(mb -> mb * 1_000_000 / 4).max().orElse(0);
+        ByteBuffer whole = ByteBuffer.allocateDirect(maxFloats * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer outBuf = ByteBuffer.allocateDirect(1 << 20);
+        ByteBuffer inBuf = ByteBuffer.allocateDirect(1 << 20);
         for (int mb : mbs) {
           int floats = mb * 1_000_000 / 4;
-          // where DataParallel keeps a step's gradients: one direct buffer (no copy in the ring)
-          ByteBuffer data = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.LITTLE_ENDIAN);
+          ByteBuffer data = whole.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().limit(floats * 4);
           for (int i = 0; i < floats; i++) {
             data.putFloat(4 * i, 1f);
           }
@@ -192,7 +197,7 @@ public final class AllReduceBench {
             double ringMs = (System.nanoTime() - t0) / 1e6;
             ring.allGather(new byte[1]);
             long t1 = System.nanoTime();
-            stream(out, in, (long) floats * 4);
+            stream(out, in, outBuf, inBuf, (long) floats * 4);
             double tcpMs = (System.nanoTime() - t1) / 1e6;
             if (rep > 0) {
               bestRing = Math.min(bestRing, ringMs);
@@ -216,10 +221,10 @@ public final class AllReduceBench {
    * one, over blocking channels with 1 MiB direct buffers (the cheapest way the JVM can move bytes
    * through a socket: no per-call heap copy), nothing done with the bytes.
    */
-  private static void stream(SocketChannel out, SocketChannel in, long total) throws Exception {
+  private static void stream(SocketChannel out, SocketChannel in, ByteBuffer b, ByteBuffer rb, long total)
+      throws Exception {
     Thread writer = new Thread(() -> {
       try {
-        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
         long left = total;
         while (left > 0) {
           b.clear().limit((int) Math.min(b.capacity(), left));
@@ -232,7 +237,6 @@ public final class AllReduceBench {
       }
     });
     writer.start();
-    ByteBuffer rb = ByteBuffer.allocateDirect(1 << 20);
     long left = total;
     while (left > 0) {
       rb.clear().limit((int) Math.min(rb.capacity(), left));
