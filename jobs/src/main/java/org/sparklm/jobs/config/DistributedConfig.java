@@ -15,7 +15,7 @@ public record DistributedConfig(
     int connectTimeoutS,
     @JsonPropertyDescription("Seconds an all-reduce may see no bytes move before the peer is declared hung (covers rank 0 writing a checkpoint)")
     int ioTimeoutS,
-    @JsonPropertyDescription("All-reduce chunk size in KiB: each ring step sends its segment in chunks of this size while receiving")
+    @JsonPropertyDescription("All-reduce chunk size in KiB: the reduce-scatter reads and adds the incoming segment in pieces of this size")
     int chunkKib,
     @JsonPropertyDescription("Compare a checksum of every worker's parameters every this many steps (and at each checkpoint); 0 only at checkpoints")
     long checksumEvery) {

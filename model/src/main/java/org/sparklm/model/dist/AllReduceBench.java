@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,9 @@ import java.util.concurrent.Future;
  * All-reduce bus bandwidth between N local worker processes (separate JVMs, as Spark executors
  * are), next to the peer measured in the same run between the same processes: a plain TCP stream
  * over loopback from each rank to the next (blocking NIO channels with direct buffers, one writer
- * and one reader thread per process, the same ring of links the all-reduce uses, all ranks at once).
+ * and one reader thread per process, the same ring of links the all-reduce uses with the ring's
+ * socket options, all ranks at once). The all-reduce sums a direct buffer, the way
+ * {@link DataParallel} holds a step's gradients.
  *
  * <pre>
  * java -Xmx3g -cp model/target/sparklm-model-0.1.0-SNAPSHOT.jar:$(cat cp.txt) \
@@ -70,12 +72,9 @@ public final class AllReduceBench {
   }
 
   private static void parent(int n, List<Integer> mbs, int reps, int chunkKib) throws Exception {
-    List<Integer> ringPorts = new ArrayList<>();
-    List<Integer> tcpPorts = new ArrayList<>();
-    for (int r = 0; r < n; r++) {
-      ringPorts.add(freePort());
-      tcpPorts.add(freePort());
-    }
+    List<Integer> ports = freePorts(2 * n);
+    List<Integer> ringPorts = ports.subList(0, n);
+    List<Integer> tcpPorts = ports.subList(n, 2 * n);
     String java = ProcessHandle.current().info().command().orElse("java");
     long maxMb = mbs.stream().mapToLong(Integer::longValue).max().orElse(10);
     String heap = "-Xmx" + Math.max(512, 2 * maxMb + 256) + "m";
@@ -88,7 +87,11 @@ public final class AllReduceBench {
       pb.redirectErrorStream(true);
       children.add(pb.start());
     }
-    ExecutorService pump = Executors.newCachedThreadPool();
+    ExecutorService pump = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r);
+      t.setDaemon(true);
+      return t;
+    });
     List<Future<?>> pumps = new ArrayList<>();
     for (int r = 0; r < n; r++) {
       Process p = children.get(r);
@@ -106,8 +109,17 @@ public final class AllReduceBench {
         return null;
       }));
     }
+    while (children.stream().anyMatch(Process::isAlive)) {
+      for (Process p : children) {
+        if (!p.isAlive() && p.exitValue() != 0) {
+          children.forEach(Process::destroyForcibly); // the others would wait for it forever
+          throw new IllegalStateException("a worker process failed (exit " + p.exitValue() + ")");
+        }
+      }
+      Thread.sleep(100);
+    }
     for (Process p : children) {
-      if (p.waitFor() != 0) {
+      if (p.exitValue() != 0) {
         throw new IllegalStateException("a worker process failed (exit " + p.exitValue() + ")");
       }
     }
@@ -121,9 +133,18 @@ public final class AllReduceBench {
     return ports.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** {@code k} distinct free ports (all held open while choosing, so none is handed out twice). */
+  private static List<Integer> freePorts(int k) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < k; i++) {
+        held.add(new ServerSocket(0));
+      }
+      return held.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 
@@ -153,13 +174,20 @@ public final class AllReduceBench {
       }
       try (SocketChannel out = toNext; SocketChannel in = tcpServer.accept()) {
         for (SocketChannel c : List.of(out, in)) {
-          c.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-          c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+          RingAllReduce.tune(c); // the ring's own socket options
         }
+        // where DataParallel keeps a step's gradients: one direct buffer (no copy in the ring),
+        // allocated once for all sizes, as are the stream's buffers: no garbage left to slow either
+        int maxFloats = mbs.stream().mapToInt(mb -> mb * 1_000_000 / 4).max().orElse(0);
+        ByteBuffer whole = ByteBuffer.allocateDirect(maxFloats * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer outBuf = ByteBuffer.allocateDirect(1 << 20);
+        ByteBuffer inBuf = ByteBuffer.allocateDirect(1 << 20);
         for (int mb : mbs) {
           int floats = mb * 1_000_000 / 4;
-          float[] data = new float[floats];
-          Arrays.fill(data, 1f);
+          ByteBuffer data = whole.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear().limit(floats * 4);
+          for (int i = 0; i < floats; i++) {
+            data.putFloat(4 * i, 1f);
+          }
           double bestRing = Double.MAX_VALUE;
           double bestTcp = Double.MAX_VALUE;
           for (int rep = 0; rep <= reps; rep++) {
@@ -169,7 +197,7 @@ public final class AllReduceBench {
             double ringMs = (System.nanoTime() - t0) / 1e6;
             ring.allGather(new byte[1]);
             long t1 = System.nanoTime();
-            stream(out, in, (long) floats * 4);
+            stream(out, in, outBuf, inBuf, (long) floats * 4);
             double tcpMs = (System.nanoTime() - t1) / 1e6;
             if (rep > 0) {
               bestRing = Math.min(bestRing, ringMs);
@@ -193,10 +221,10 @@ public final class AllReduceBench {
    * one, over blocking channels with 1 MiB direct buffers (the cheapest way the JVM can move bytes
    * through a socket: no per-call heap copy), nothing done with the bytes.
    */
-  private static void stream(SocketChannel out, SocketChannel in, long total) throws Exception {
+  private static void stream(SocketChannel out, SocketChannel in, ByteBuffer b, ByteBuffer rb, long total)
+      throws Exception {
     Thread writer = new Thread(() -> {
       try {
-        ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
         long left = total;
         while (left > 0) {
           b.clear().limit((int) Math.min(b.capacity(), left));
@@ -209,7 +237,6 @@ public final class AllReduceBench {
       }
     });
     writer.start();
-    ByteBuffer rb = ByteBuffer.allocateDirect(1 << 20);
     long left = total;
     while (left > 0) {
       rb.clear().limit((int) Math.min(rb.capacity(), left));

@@ -3,6 +3,7 @@ package org.sparklm.model.dist;
 import ai.djl.ndarray.NDArray;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -12,8 +13,9 @@ import org.sparklm.model.train.Trainer;
 
 /**
  * The data-parallel part of a training step: after a rank's backward passes (and gradient
- * accumulation), its gradients are copied to one flat buffer, summed across ranks by the ring
- * together with the rank's loss, divided by the number of ranks, and written back; the global
+ * accumulation), its gradients are copied to one flat direct buffer, summed there across ranks
+ * by the ring (which sends and receives straight from it) together with the rank's loss, divided
+ * by the number of ranks, and written back; the global
  * norm is computed from the averaged gradients. Every rank thus holds bit-identical gradients,
  * takes the same clip/skip decision and applies the same AdamW update.
  *
@@ -22,7 +24,10 @@ import org.sparklm.model.train.Trainer;
  */
 public final class DataParallel implements Trainer.StepSync {
   private final RingAllReduce ring;
-  private float[] flat;
+  /** The step's gradients and loss, little-endian floats: filled from the parameters, all-reduced in place. */
+  private ByteBuffer flat;
+  private FloatBuffer floats;
+  private final float[] chunk = new float[1 << 16];
   private long enterNanos;
   private long exitNanos;
   private long networkNanos;
@@ -45,24 +50,32 @@ public final class DataParallel implements Trainer.StepSync {
       return local;
     }
     int n = Math.toIntExact(trainer.gradientSize());
-    if (flat == null || flat.length != n + 1) {
-      flat = new float[n + 1];
+    if (flat == null || flat.capacity() != 4L * (n + 1)) {
+      flat = null;
+      flat = ByteBuffer.allocateDirect(Math.multiplyExact(n + 1, 4)).order(ByteOrder.LITTLE_ENDIAN);
+      floats = flat.asFloatBuffer();
     }
-    trainer.readGradients(FloatBuffer.wrap(flat, 0, n));
-    flat[n] = (float) local.loss();
+    trainer.readGradients(floats.clear().limit(n));
+    floats.clear().put(n, (float) local.loss());
     long t0 = System.nanoTime();
-    ring.allReduceSum(flat);
+    ring.allReduceSum(flat.clear());
     networkNanos = System.nanoTime() - t0;
     float inv = 1f / world();
     double sumSq = 0;
-    for (int i = 0; i < n; i++) {
-      float g = flat[i] * inv;
-      flat[i] = g;
-      sumSq += (double) g * g;
+    // in chunks through a float[]: a bulk copy and an array loop (element access to a direct buffer is slow)
+    for (int at = 0; at < n; at += chunk.length) {
+      int k = Math.min(chunk.length, n - at);
+      floats.get(at, chunk, 0, k);
+      for (int i = 0; i < k; i++) {
+        float g = chunk[i] * inv;
+        chunk[i] = g;
+        sumSq += (double) g * g;
+      }
+      floats.put(at, chunk, 0, k);
     }
-    trainer.writeGradients(FloatBuffer.wrap(flat, 0, n));
-    Trainer.Gradients global = new Trainer.Gradients(flat[n] * inv, Math.sqrt(sumSq) / trainer.lossScale(),
-        local.tokens() * world());
+    trainer.writeGradients(floats.clear().limit(n));
+    float loss = floats.clear().get(n) * inv;
+    Trainer.Gradients global = new Trainer.Gradients(loss, Math.sqrt(sumSq) / trainer.lossScale(), local.tokens() * world());
     exitNanos = System.nanoTime();
     return global;
   }

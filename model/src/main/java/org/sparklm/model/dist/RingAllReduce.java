@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * the bandwidth-optimal ring algorithm (Patarasuk &amp; Yuan 2009; what NCCL and Horovod do):
  * a reduce-scatter of {@code n - 1} steps, after which rank {@code r} holds the full sum of
  * segment {@code r + 1}, then an all-gather of {@code n - 1} steps. Each rank sends and receives
- * {@code 2 (n - 1) / n} of the array's bytes, whatever {@code n}. The segment sent in each step
- * goes out in chunks while the incoming segment is read and reduced chunk by chunk, so sending,
- * receiving and adding overlap.
+ * {@code 2 (n - 1) / n} of the array's bytes, whatever {@code n}. Each segment goes out straight
+ * from the caller's buffer as soon as its bytes are final while the incoming segment is read and
+ * reduced as it lands, so sending, receiving and adding overlap.
  *
  * <p>Why hand-written: DJL has no distributed training (its maintainers say so in djl#1246 and
  * djl#2944), Spark's barrier {@code allGather} polls once a second (fine for a rendezvous,
@@ -65,15 +66,19 @@ public final class RingAllReduce implements AutoCloseable {
   private SelectionKey inKey;
   private ByteBuffer sendBuf;
   private ByteBuffer recvBuf;
-  // the pipelined all-reduce's sending side: its own thread, selector and buffer
+  /** The reduce-scatter's additions run over these (received floats, own partial sums). */
+  private float[] addIn;
+  private float[] addOut;
+  /** The float[] all-reduce's direct copy of the array. */
+  private ByteBuffer staging;
+  // the all-reduce's sending side: its own thread and selector
   private ExecutorService sender;
   private Selector sendSelector;
   private SelectionKey sendKey;
-  private ByteBuffer pipeBuf;
   private volatile Thread senderThread;
   private volatile boolean cancelled;
-  /** Floats the receiving side has finished (added or copied), counted over the whole collective. */
-  private final AtomicLong finished = new AtomicLong();
+  /** Bytes the receiving side has finished (added or placed), counted over the whole collective. */
+  private final AtomicLong received = new AtomicLong();
   private long bytesSent;
 
   private RingAllReduce(Builder b) {
@@ -137,7 +142,7 @@ public final class RingAllReduce implements AutoCloseable {
       return this;
     }
 
-    /** Bytes per send/receive chunk (and per direct buffer). */
+    /** Bytes per reduce-scatter receive (the size of the receive buffer and of each addition). */
     public Builder optChunkBytes(int v) {
       this.chunkBytes = v;
       return this;
@@ -282,9 +287,10 @@ public final class RingAllReduce implements AutoCloseable {
     inKey = fromPrev.register(selector, 0);
     sendBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
     recvBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+    addIn = new float[chunkBytes / 4];
+    addOut = new float[chunkBytes / 4];
     sendSelector = Selector.open();
     sendKey = toNext.register(sendSelector, 0);
-    pipeBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
     sender = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "all-reduce-send-rank-" + rank);
       t.setDaemon(true);
@@ -292,7 +298,8 @@ public final class RingAllReduce implements AutoCloseable {
     });
   }
 
-  private static void tune(SocketChannel ch) throws IOException {
+  /** The socket options of every ring connection (AllReduceBench gives its TCP stream the same). */
+  static void tune(SocketChannel ch) throws IOException {
     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
     ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
@@ -322,19 +329,53 @@ public final class RingAllReduce implements AutoCloseable {
   }
 
   /**
-   * Sums the first {@code length} floats of {@code data} across all ranks, in place.
-   *
-   * <p>Pipelined: the {@code 2(n-1)} ring steps form one stream per direction. A sender thread
-   * writes each step's segment to the next rank chunk by chunk, while this thread reads the
-   * previous rank's stream and adds (reduce-scatter) or copies (all-gather) each chunk as it
-   * lands. The segment sent in step {@code t + 1} is the one received in step {@code t}, so the
-   * sender streams each chunk as soon as this thread has finished it: on loopback or a real
-   * network the write and read system calls, and the additions, all run at the same time.
+   * Sums the first {@code length} floats of {@code data} across all ranks, in place. Stages the
+   * floats through a direct buffer the ring keeps (grown to the largest length seen): callers that
+   * hold their data in a direct buffer save that copy (and memory) with {@link #allReduceSum(ByteBuffer)}.
    */
   public void allReduceSum(float[] data, int length) throws IOException {
-    if (world == 1) {
+    Objects.checkFromIndexSize(0, length, data.length);
+    if (world == 1 || length == 0) {
       return;
     }
+    int bytes = Math.multiplyExact(length, 4);
+    if (staging == null || staging.capacity() < bytes) {
+      staging = null;
+      staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    ByteBuffer b = staging.clear().limit(bytes);
+    b.asFloatBuffer().put(data, 0, length);
+    allReduceSum(b);
+    b.asFloatBuffer().get(data, 0, length);
+  }
+
+  /**
+   * Sums the little-endian floats between {@code data}'s position and limit across all ranks, in
+   * place (position and limit unchanged; the buffer's own byte order setting is ignored). With a
+   * direct buffer nothing is copied in user space except the reduce-scatter's additions: each
+   * segment is written to the socket straight from {@code data}, and each all-gather segment is
+   * read straight into its place.
+   *
+   * <p>Pipelined: the {@code 2(n-1)} ring steps form one stream per direction. A sender thread
+   * writes each step's segment to the next rank, as much per system call as the socket takes,
+   * while this thread reads the previous rank's stream and adds (reduce-scatter) or places
+   * (all-gather) it as it lands. The segment sent in step {@code t + 1} is the one received in
+   * step {@code t}, so the sender streams each byte as soon as this thread has made it final: on
+   * loopback or a real network the write and read system calls, and the additions, all run at
+   * the same time. (One thread serving both sockets used the same CPU time but serialized it:
+   * up to 1.5x slower on 2 ranks; docs/performance.md.)
+   */
+  public void allReduceSum(ByteBuffer data) throws IOException {
+    if (data.remaining() % 4 != 0) {
+      throw new IllegalArgumentException("the buffer holds " + data.remaining() + " bytes, not whole floats");
+    }
+    if (world == 1 || !data.hasRemaining()) {
+      return;
+    }
+    ByteBuffer buf = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer floats = buf.asFloatBuffer();
+    ByteBuffer inView = buf.duplicate();
+    int length = buf.capacity() / 4;
     int steps = 2 * (world - 1);
     int[] sendSeg = new int[steps];
     int[] recvSeg = new int[steps];
@@ -343,57 +384,66 @@ public final class RingAllReduce implements AutoCloseable {
       sendSeg[t] = t < world - 1 ? Math.floorMod(rank - s, world) : Math.floorMod(rank + 1 - s, world);
       recvSeg[t] = t < world - 1 ? Math.floorMod(rank - s - 1, world) : Math.floorMod(rank - s, world);
     }
-    finished.set(0);
+    received.set(0);
     cancelled = false;
+    recvBuf.clear();
     Future<?> sending = sender.submit(() -> {
-      sendStream(data, length, sendSeg);
+      sendStream(buf.duplicate(), length, sendSeg);
       return null;
     });
     try {
       long done = 0;
       for (int t = 0; t < steps; t++) {
-        int inPos = segStart(recvSeg[t], length);
-        int inEnd = segStart(recvSeg[t] + 1, length);
+        int inPos = 4 * segStart(recvSeg[t], length);
+        int inEnd = 4 * segStart(recvSeg[t] + 1, length);
         boolean add = t < world - 1;
-        String phase = phase(t);
-        long before = done;
-        int start = inPos;
-        inPos = drain(data, inPos, inEnd, add);
-        done = before + (inPos - start);
-        publish(done);
         long lastProgress = System.nanoTime();
-        inKey.interestOps(SelectionKey.OP_READ);
-        outKey.interestOps(0);
+        inKey.interestOps(0);
+        boolean wait = false;
         while (inPos < inEnd) {
           if (sending.isDone()) {
-            sending.get(); // rethrows the sender's failure; a sender that finished early is fine
+            sending.get();
           }
-          selector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
-          selector.selectedKeys().clear();
+          if (wait) {
+            inKey.interestOps(SelectionKey.OP_READ);
+            selector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
+            selector.selectedKeys().clear();
+          }
           int r;
           try {
-            r = fromPrev.read(recvBuf);
+            if (add) {
+              recvBuf.limit(Math.min(recvBuf.capacity(), inEnd - inPos));
+              r = fromPrev.read(recvBuf);
+            } else {
+              inView.limit(inEnd).position(inPos);
+              r = fromPrev.read(inView);
+            }
           } catch (IOException e) {
-            throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase
+            throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase(t)
                 + " (" + e.getMessage() + "): that worker died or failed", e);
           }
           if (r < 0) {
-            throw new PeerException(prev(), me() + ": " + who(prev()) + " closed its connection during " + phase
+            throw new PeerException(prev(), me() + ": " + who(prev()) + " closed its connection during " + phase(t)
                 + ": that worker died or failed");
           }
           long now = System.nanoTime();
           if (r > 0) {
-            int p = drain(data, inPos, inEnd, add);
+            int p = add ? addReceived(floats, inPos) : inView.position();
             done += p - inPos;
             inPos = p;
-            publish(done);
+            received.set(done);
+            LockSupport.unpark(senderThread);
             lastProgress = now;
-          } else if (now - lastProgress > ioTimeout.toNanos()) {
-            throw new PeerException(prev(), me() + ": no data from " + who(prev()) + " for " + secs(ioTimeout)
-                + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
+            wait = false;
+          } else {
+            wait = true;
+            if (now - lastProgress > ioTimeout.toNanos()) {
+              throw new PeerException(prev(), me() + ": no data from " + who(prev()) + " for " + secs(ioTimeout)
+                  + " (io_timeout_s) during " + phase(t) + ": that worker hangs or its host is gone");
+            }
           }
           if (Thread.currentThread().isInterrupted()) {
-            throw new java.io.InterruptedIOException(me() + ": interrupted during " + phase);
+            throw new java.io.InterruptedIOException(me() + ": interrupted during " + phase(t));
           }
         }
       }
@@ -416,16 +466,6 @@ public final class RingAllReduce implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException(me() + ": interrupted during all-reduce");
     }
-  }
-
-  private String phase(int t) {
-    return t < world - 1 ? "reduce-scatter step " + (t + 1) + "/" + (world - 1)
-        : "all-gather step " + (t - world + 2) + "/" + (world - 1);
-  }
-
-  private void publish(long done) {
-    finished.set(done);
-    LockSupport.unpark(senderThread);
   }
 
   private void awaitSender(Future<?> sending, boolean quietly) throws IOException {
@@ -452,62 +492,98 @@ public final class RingAllReduce implements AutoCloseable {
     return new IOException(c);
   }
 
-  /** The sending side of {@link #allReduceSum}: every step's segment, each chunk once it is final. */
-  private void sendStream(float[] data, int length, int[] sendSeg) throws IOException {
+  /**
+   * The sending side of {@link #allReduceSum(ByteBuffer)}: every step's segment straight from the
+   * buffer, each byte once the receiving side has finished it (step 0's at once).
+   */
+  private void sendStream(ByteBuffer out, int length, int[] sendSeg) throws IOException {
     senderThread = Thread.currentThread();
-    long recvBefore = 0; // floats the receiver had to finish before the current step's segment
+    long recvBefore = 0; // bytes the receiver had to finish before the current step's segment
     for (int t = 0; t < sendSeg.length; t++) {
-      int pos = segStart(sendSeg[t], length);
-      int end = segStart(sendSeg[t] + 1, length);
-      String phase = phase(t);
+      int pos = 4 * segStart(sendSeg[t], length);
+      int start = pos;
+      int end = 4 * segStart(sendSeg[t] + 1, length);
       long lastProgress = System.nanoTime();
+      boolean wait = false;
       while (pos < end) {
-        int n = Math.min(end - pos, chunkBytes / 4);
+        int limit = end;
         if (t > 0) {
-          // this chunk was received (and reduced) in step t - 1: wait until the receiver is past it
-          long need = recvBefore + (pos - segStart(sendSeg[t], length)) + n;
-          while (finished.get() < need) {
+          long avail = received.get() - recvBefore;
+          limit = (int) Math.min(end, start + Math.max(0, avail));
+          if (limit <= pos) {
             if (cancelled) {
               return;
             }
             LockSupport.parkNanos(this, 1_000_000);
+            lastProgress = System.nanoTime();
+            continue;
           }
         }
-        pipeBuf.clear();
-        pipeBuf.asFloatBuffer().put(data, pos, n);
-        pipeBuf.limit(n * 4);
-        while (pipeBuf.hasRemaining()) {
-          if (cancelled) {
-            return;
-          }
+        if (wait) {
           sendKey.interestOps(SelectionKey.OP_WRITE);
           sendSelector.select(Math.min(200, Math.max(1, ioTimeout.toMillis())));
           sendSelector.selectedKeys().clear();
-          int w;
-          try {
-            w = toNext.write(pipeBuf);
-          } catch (IOException e) {
-            throw new PeerException(next(), me() + ": lost the connection to " + who(next()) + " during " + phase
-                + " (" + e.getMessage() + "): that worker died or failed", e);
-          }
-          bytesSent += w;
-          long now = System.nanoTime();
-          if (w > 0) {
-            lastProgress = now;
-          } else if (now - lastProgress > ioTimeout.toNanos()) {
+        }
+        if (cancelled) {
+          return;
+        }
+        out.limit(limit).position(pos);
+        int w;
+        try {
+          w = toNext.write(out);
+        } catch (IOException e) {
+          throw new PeerException(next(), me() + ": lost the connection to " + who(next()) + " during " + phase(t)
+              + " (" + e.getMessage() + "): that worker died or failed", e);
+        }
+        bytesSent += w;
+        pos += w;
+        long now = System.nanoTime();
+        if (w > 0) {
+          lastProgress = now;
+          wait = false;
+        } else {
+          wait = true;
+          if (now - lastProgress > ioTimeout.toNanos()) {
             throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading for " + secs(ioTimeout)
-                + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
+                + " (io_timeout_s) during " + phase(t) + ": that worker hangs or its host is gone");
           }
         }
-        pos += n;
-        lastProgress = System.nanoTime();
       }
       sendKey.interestOps(0);
       if (t > 0) {
-        // the receiver finished this segment in step t - 1, before the one step t + 1 sends
-        recvBefore += segStart(sendSeg[t] + 1, length) - segStart(sendSeg[t], length);
+        recvBefore += end - start;
       }
     }
+  }
+
+  /**
+   * Adds the whole floats in recvBuf to {@code floats} from byte {@code inPos} on and keeps a
+   * partial float's bytes for the next read. Through two float[] chunks: bulk copies and a plain
+   * array loop the JIT vectorizes (an element loop over direct buffers is several times slower).
+   * Every rank adds in the same order (own partial sum + received), so the sums are bit-identical.
+   */
+  private int addReceived(FloatBuffer floats, int inPos) {
+    recvBuf.flip();
+    int n = recvBuf.remaining() / 4;
+    if (n > 0) {
+      int at = inPos / 4;
+      recvBuf.asFloatBuffer().get(0, addIn, 0, n);
+      floats.get(at, addOut, 0, n);
+      float[] a = addOut;
+      float[] b = addIn;
+      for (int i = 0; i < n; i++) {
+        a[i] += b[i];
+      }
+      floats.put(at, a, 0, n);
+      recvBuf.position(n * 4);
+    }
+    recvBuf.compact();
+    return inPos + n * 4;
+  }
+
+  private String phase(int t) {
+    return t < world - 1 ? "reduce-scatter step " + (t + 1) + "/" + (world - 1)
+        : "all-gather step " + (t - world + 2) + "/" + (world - 1);
   }
 
   /** The mean across ranks, in place (the sum times {@code 1/n}, so still identical on every rank). */
@@ -525,16 +601,14 @@ public final class RingAllReduce implements AutoCloseable {
 
   /**
    * Sends {@code out[outPos, outEnd)} to the next rank while receiving as many floats from the
-   * previous rank into {@code in[inPos, inEnd)}, added or copied chunk by chunk as they arrive,
-   * in this one thread: for the small messages of {@link #allGather} (the all-reduce has its own
-   * two-thread pipeline).
+   * previous rank into {@code in[inPos, inEnd)}, copied chunk by chunk as they arrive: for the
+   * small messages of {@link #allGather} (the all-reduce has its own pipeline over the buffer).
+   * Never reads past the message, so each collective starts with an empty receive buffer.
    */
-  private void move(float[] out, int outPos, int outEnd, float[] in, int inPos, int inEnd, boolean add, String phase)
+  private void move(float[] out, int outPos, int outEnd, float[] in, int inPos, int inEnd, String phase)
       throws IOException {
     sendBuf.clear().limit(0);
-    // recvBuf is not cleared: it may already hold the start of this step's data (the previous
-    // rank can be a step ahead)
-    inPos = drain(in, inPos, inEnd, add);
+    recvBuf.clear();
     long lastProgress = System.nanoTime();
     while (outPos < outEnd || sendBuf.hasRemaining() || inPos < inEnd) {
       if (!sendBuf.hasRemaining() && outPos < outEnd) {
@@ -565,6 +639,8 @@ public final class RingAllReduce implements AutoCloseable {
       if (receiving) {
         int r;
         try {
+          // never past this message (the previous rank may already be sending the next one)
+          recvBuf.limit((int) Math.min(recvBuf.capacity(), 4L * (inEnd - inPos)));
           r = fromPrev.read(recvBuf);
         } catch (IOException e) {
           throw new PeerException(prev(), me() + ": lost the connection to " + who(prev()) + " during " + phase
@@ -576,7 +652,7 @@ public final class RingAllReduce implements AutoCloseable {
         }
         if (r > 0) {
           progress = true;
-          inPos = drain(in, inPos, inEnd, add);
+          inPos = drain(in, inPos, inEnd);
         }
       }
       long now = System.nanoTime();
@@ -591,20 +667,12 @@ public final class RingAllReduce implements AutoCloseable {
     }
   }
 
-  /** Adds or copies the whole floats held in recvBuf (at most up to {@code inEnd}); keeps the rest. */
-  private int drain(float[] in, int inPos, int inEnd, boolean add) {
+  /** Copies the whole floats held in recvBuf to {@code in} (at most up to {@code inEnd}); keeps the rest. */
+  private int drain(float[] in, int inPos, int inEnd) {
     recvBuf.flip();
     int n = Math.min(recvBuf.remaining() / 4, inEnd - inPos);
     if (n > 0) {
-      // straight from the direct buffer into the array: one pass over the bytes, no staging copy
-      FloatBuffer fb = recvBuf.asFloatBuffer();
-      if (add) {
-        for (int i = 0; i < n; i++) {
-          in[inPos + i] += fb.get(i);
-        }
-      } else {
-        fb.get(in, inPos, n);
-      }
+      recvBuf.asFloatBuffer().get(in, inPos, n);
       recvBuf.position(recvBuf.position() + n * 4);
     }
     recvBuf.compact();
@@ -636,7 +704,7 @@ public final class RingAllReduce implements AutoCloseable {
       throw new IllegalArgumentException("all-gather message of " + out.length + " bytes; at most " + MAX_MESSAGE);
     }
     float[] inLen = new float[1];
-    move(new float[] {out.length}, 0, 1, inLen, 0, 1, false, phase);
+    move(new float[] {out.length}, 0, 1, inLen, 0, 1, phase);
     int theirs = (int) inLen[0];
     if (inLen[0] != theirs || theirs < 0 || theirs > MAX_MESSAGE) {
       throw new PeerException(prev(), me() + ": " + who(prev()) + " sent a message length of " + inLen[0]
@@ -647,7 +715,7 @@ public final class RingAllReduce implements AutoCloseable {
       o[k] = out[k];
     }
     float[] i = new float[theirs];
-    move(o, 0, o.length, i, 0, i.length, false, phase);
+    move(o, 0, o.length, i, 0, i.length, phase);
     byte[] in = new byte[theirs];
     for (int k = 0; k < theirs; k++) {
       in[k] = (byte) i[k];

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -116,6 +118,51 @@ class RingAllReduceTest {
     // bandwidth-optimal: each rank sends 2(n-1)/n of the array per all-reduce (two all-reduces here)
     for (long[] s : sent) {
       assertEquals(2 * 2L * (world - 1) * n * 4 / world, s[0], 16);
+    }
+  }
+
+  /**
+   * The direct-buffer entry point: sums the floats between position and limit in place (the
+   * bytes around them untouched), gives the same bits as the float[] one, and back-to-back
+   * collectives of different kinds and sizes never mix up their bytes (the ranks run out of step).
+   */
+  @ParameterizedTest(name = "{0} ranks, {1}-byte chunks")
+  @CsvSource({"2, 4096", "3, 64", "4, 1024"})
+  void aDirectBufferIsSummedInPlaceLikeAnArray(int world, int chunk) throws Exception {
+    int n = 50_001;
+    List<float[]> results = ranks(world, chunk, ring -> {
+      float[] expected = random(n, ring.rank());
+      ring.allReduceSum(expected);
+      ByteBuffer b = ByteBuffer.allocateDirect(4 * n + 12).order(ByteOrder.LITTLE_ENDIAN);
+      b.putFloat(0, -7f).putFloat(4 * n + 8, -9f);
+      float[] mine = random(n, ring.rank());
+      for (int i = 0; i < n; i++) {
+        b.putFloat(4 + 4 * i, mine[i]);
+      }
+      b.position(4).limit(4 * n + 4);
+      for (int round = 0; round < 3; round++) {
+        float[] small = random(round + 1, 100 + ring.rank());
+        if (round == 0) {
+          ring.allReduceSum(b);
+        }
+        ring.allReduceSum(small);
+        byte[][] all = ring.allGather(new byte[] {(byte) ring.rank(), (byte) round});
+        for (int r = 0; r < world; r++) {
+          assertArrayEquals(new byte[] {(byte) r, (byte) round}, all[r]);
+        }
+      }
+      assertEquals(4, b.position());
+      assertEquals(4 * n + 4, b.limit());
+      ByteBuffer whole = b.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
+      assertEquals(-7f, whole.getFloat(0));
+      assertEquals(-9f, whole.getFloat(4 * n + 8));
+      float[] got = new float[n];
+      b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(got);
+      assertArrayEquals(expected, got, "rank " + ring.rank() + ": the buffer's sum differs from the array's");
+      return got;
+    });
+    for (int r = 1; r < world; r++) {
+      assertArrayEquals(results.get(0), results.get(r), "rank " + r + " differs from rank 0 (not bit-identical)");
     }
   }
 
