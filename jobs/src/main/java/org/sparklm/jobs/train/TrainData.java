@@ -208,27 +208,8 @@ public final class TrainData {
   }
 
   private static TokenSource shardSource(String split, Configuration conf, long seed, int seqLen, int vocab) {
-    return new TokenSource() {
-      @Override
-      public int seqLen() {
-        return seqLen;
-      }
-
-      @Override
-      public int vocabSize() {
-        return vocab;
-      }
-
-      @Override
-      public org.sparklm.model.data.TokenRows open(org.sparklm.model.data.ShardCursor from) throws IOException {
-        return org.sparklm.model.data.TokenShardReader.open(split, conf, seed, 0, 1, from);
-      }
-
-      @Override
-      public String describe() {
-        return "token shards " + split;
-      }
-    };
+    return TokenSource.of(seqLen, vocab, "token shards " + split,
+        from -> org.sparklm.model.data.TokenShardReader.open(split, conf, seed, 0, 1, from));
   }
 
   /** The unigram bar over at most {@code 1 << 20} tokens of each side (an estimate on big shards). */

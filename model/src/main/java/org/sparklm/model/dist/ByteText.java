@@ -8,8 +8,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparklm.model.data.ShardCursor;
-import org.sparklm.model.data.TokenRows;
 import org.sparklm.model.train.ArrayTokenRows;
 import org.sparklm.model.train.TokenSource;
 
@@ -36,27 +34,8 @@ public record ByteText(List<String> paths, int seqLen, long seed) implements Ran
   @Override
   public TokenSource open(int rank, int world, Configuration conf) throws IOException {
     int[] corpus = read(conf);
-    return new TokenSource() {
-      @Override
-      public int seqLen() {
-        return seqLen;
-      }
-
-      @Override
-      public int vocabSize() {
-        return VOCAB;
-      }
-
-      @Override
-      public TokenRows open(ShardCursor from) {
-        return new ArrayTokenRows(corpus, seqLen, seed, from, rank, world);
-      }
-
-      @Override
-      public String describe() {
-        return ByteText.this.describe() + " (rank " + rank + " of " + world + ")";
-      }
-    };
+    return TokenSource.of(seqLen, VOCAB, describe() + " (rank " + rank + " of " + world + ")",
+        from -> new ArrayTokenRows(corpus, seqLen, seed, from, rank, world));
   }
 
   /** Every file's bytes, in path order (a folder: its files in name order). */

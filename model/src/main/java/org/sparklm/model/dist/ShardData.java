@@ -27,28 +27,9 @@ public record ShardData(String splitDir, int seqLen, int vocabSize, long seed) i
     if (world < 1 || rank < 0 || rank >= world) {
       throw new IllegalArgumentException("rank " + rank + " is not in 0.." + (world - 1));
     }
-    return new TokenSource() {
-      @Override
-      public int seqLen() {
-        return seqLen;
-      }
-
-      @Override
-      public int vocabSize() {
-        return vocabSize;
-      }
-
-      @Override
-      public TokenRows open(ShardCursor from) throws IOException {
-        return new DealtRows(TokenShardReader.open(splitDir, conf, seed, 0, 1, from), rank, world);
-      }
-
-      @Override
-      public String describe() {
-        return ShardData.this.describe() + " (rank " + rank + " of " + world + ": every " + world + "th row from the "
-            + rank + "th)";
-      }
-    };
+    return TokenSource.of(seqLen, vocabSize, describe() + " (rank " + rank + " of " + world + ": every " + world
+            + "th row from the " + rank + "th)",
+        from -> new DealtRows(TokenShardReader.open(splitDir, conf, seed, 0, 1, from), rank, world));
   }
 
   @Override

@@ -91,26 +91,6 @@ public final class ArrayTokenRows implements TokenRows {
 
   /** A {@link TokenSource} over one corpus. */
   public static TokenSource source(int[] corpus, int seqLen, int vocabSize, long seed, String description) {
-    return new TokenSource() {
-      @Override
-      public int seqLen() {
-        return seqLen;
-      }
-
-      @Override
-      public int vocabSize() {
-        return vocabSize;
-      }
-
-      @Override
-      public TokenRows open(ShardCursor from) {
-        return new ArrayTokenRows(corpus, seqLen, seed, from);
-      }
-
-      @Override
-      public String describe() {
-        return description;
-      }
-    };
+    return TokenSource.of(seqLen, vocabSize, description, from -> new ArrayTokenRows(corpus, seqLen, seed, from));
   }
 }

@@ -21,4 +21,35 @@ public interface TokenSource {
 
   /** One line for logs, e.g. the folder the shards are in. */
   String describe();
+
+  /** Opens a reader at a cursor (the one varying part of a source). */
+  @FunctionalInterface
+  interface Opener {
+    TokenRows open(ShardCursor from) throws IOException;
+  }
+
+  /** A source of rows of {@code seqLen} ids below {@code vocabSize}, read by {@code opener}. */
+  static TokenSource of(int seqLen, int vocabSize, String description, Opener opener) {
+    return new TokenSource() {
+      @Override
+      public int seqLen() {
+        return seqLen;
+      }
+
+      @Override
+      public int vocabSize() {
+        return vocabSize;
+      }
+
+      @Override
+      public TokenRows open(ShardCursor from) throws IOException {
+        return opener.open(from);
+      }
+
+      @Override
+      public String describe() {
+        return description;
+      }
+    };
+  }
 }
