@@ -15,9 +15,16 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.sparklm.model.data.ShardCursor;
 import org.sparklm.model.data.TokenRows;
 import org.sparklm.model.gpt.Gpt;
@@ -63,8 +70,8 @@ public final class Trainer implements AutoCloseable {
   private final GradientSync sync;
   private final StepSync stepSync;
   /** Replicas 1..R-1 of the model (replica 0 is the model itself) and the threads that run them; empty for one. */
-  private final List<Gpt> replicas = new java.util.ArrayList<>();
-  private final java.util.concurrent.ExecutorService replicaThreads;
+  private final List<Gpt> replicas = new ArrayList<>();
+  private final ExecutorService replicaThreads;
   private TokenRows rows;
   private long step;
   private double lossScale;
@@ -97,8 +104,8 @@ public final class Trainer implements AutoCloseable {
       NativeHeap.tune(); // keep libtorch's per-step buffers in the heap instead of page-faulting them in again
     }
     if (replicaCount > 1) {
-      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger(1);
-      this.replicaThreads = java.util.concurrent.Executors.newFixedThreadPool(replicaCount - 1, r -> {
+      AtomicInteger n = new AtomicInteger(1);
+      this.replicaThreads = Executors.newFixedThreadPool(replicaCount - 1, r -> {
         Thread t = new Thread(() -> {
           JniUtils.setNumThreads(threads); // OpenMP's thread count is per thread: set it in each
           r.run();
@@ -358,10 +365,10 @@ public final class Trainer implements AutoCloseable {
     NDArray[] lossSums = new NDArray[count];
     for (int a = 0; a < accumulation; a++) {
       nextMicroBatch();
-      List<java.util.concurrent.Future<NDArray>> pending = new java.util.ArrayList<>();
+      List<Future<NDArray>> pending = new ArrayList<>();
       for (int i = 1; i < count; i++) {
         int replica = i;
-        pending.add(replicaThreads.submit(() -> replicaPass(replica == 0 ? model : replicas.get(replica - 1),
+        pending.add(replicaThreads.submit(() -> replicaPass(replicas.get(replica - 1),
             replica, count, scope)));
       }
       NDArray[] losses = new NDArray[count];
@@ -372,7 +379,7 @@ public final class Trainer implements AutoCloseable {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted while replica " + i + " computed its gradients", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           Throwable c = e.getCause();
           if (c instanceof RuntimeException re) {
             throw re;
@@ -421,8 +428,8 @@ public final class Trainer implements AutoCloseable {
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(true); // grad mode is per thread in libtorch
     try {
-      NDArray x = scope.create(java.util.Arrays.copyOfRange(inBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
-      NDArray y = scope.create(java.util.Arrays.copyOfRange(outBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
+      NDArray x = scope.create(Arrays.copyOfRange(inBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
+      NDArray y = scope.create(Arrays.copyOfRange(outBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
       NDArray loss = replica.loss(x, y, true).mul(share);
       NDArray seed = loss.mul(lossScale / accumulation);
       JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
@@ -475,7 +482,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Which parameters hold non-finite gradients (the failure path only: one host copy per parameter). */
   private String nonFiniteGradients() {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     try (NDManager scope = model.manager().newSubManager()) {
       for (Map.Entry<String, NDArray> e : model.trainable().entrySet()) {
         NDArray g = gradient(e.getValue(), scope);
