@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.sparklm.model.gpt.Gpt;
 
 /**
@@ -76,6 +77,25 @@ public final class AdamW {
    * Temporaries are made in {@code scope}.
    */
   public void update(NDArray grads, double lr, double gradScale, NDManager scope) {
+    update(grads, lr, gradScale, scope, 1, (n, task) -> task.accept(0));
+  }
+
+  /**
+   * Runs {@code task.accept(i)} for every {@code i} in {@code [0, n)}, possibly at once on several
+   * threads, and returns when all are done (rethrowing a task's failure).
+   */
+  @FunctionalInterface
+  public interface Parallel {
+    void forEach(int n, IntConsumer task);
+  }
+
+  /**
+   * The same update split into {@code slices} contiguous ranges of the flat buffers, run through
+   * {@code parallel}. Every operation is elementwise, so each value comes out bit-identical to the
+   * one-slice update; on a CPU with one libtorch thread per worker this spreads the step's
+   * optimizer work over the cores instead of leaving all but one idle. Slices: {@link Slices}.
+   */
+  public void update(NDArray grads, double lr, double gradScale, NDManager scope, int slices, Parallel parallel) {
     if (grads.size() != params.size()) {
       throw new IllegalArgumentException("gradients have " + grads.size() + " values, the parameters " + params.size());
     }
@@ -83,15 +103,30 @@ public final class AdamW {
     // StrictMath: Math.pow may differ by an ulp once JIT-compiled, and resume must be bit-identical
     double bc1 = 1 - StrictMath.pow(beta1, step);
     double bc2 = 1 - StrictMath.pow(beta2, step);
-    if (weightDecay > 0 && decayed > 0) {
-      inScope(scope, params.get(new NDIndex("0:" + decayed))).muli(1 - lr * weightDecay);
+    long size = params.size();
+    int n = Slices.count(size, slices);
+    parallel.forEach(n, i -> updateSlice(Slices.from(size, n, i), Slices.from(size, n, i + 1), grads, lr, gradScale,
+        bc1, bc2, scope));
+  }
+
+  private void updateSlice(long from, long to, NDArray grads, double lr, double gradScale, double bc1, double bc2,
+                           NDManager scope) {
+    boolean whole = from == 0 && to == params.size();
+    NDIndex range = new NDIndex(from + ":" + to);
+    NDArray p = whole ? params : inScope(scope, params.get(range));
+    NDArray ms = whole ? m : inScope(scope, m.get(range));
+    NDArray vs = whole ? v : inScope(scope, v.get(range));
+    NDArray g = whole ? grads : inScope(scope, grads.get(range));
+    long decayedHere = Math.min(decayed, to) - from;
+    if (weightDecay > 0 && decayedHere > 0) {
+      inScope(scope, p.get(new NDIndex("0:" + decayedHere))).muli(1 - lr * weightDecay);
     }
-    NDArray gs = inScope(scope, grads.mul(gradScale));
-    m.muli(beta1).addi(inScope(scope, gs.mul(1 - beta1)));
-    v.muli(beta2).addi(inScope(scope, gs.square()).muli(1 - beta2));
-    NDArray denom = inScope(scope, v.sqrt()).divi(Math.sqrt(bc2)).addi(eps);
-    NDArray delta = inScope(scope, m.div(denom)).muli(lr / bc1);
-    params.subi(delta);
+    NDArray gs = inScope(scope, g.mul(gradScale));
+    ms.muli(beta1).addi(inScope(scope, gs.mul(1 - beta1)));
+    vs.muli(beta2).addi(inScope(scope, gs.square()).muli(1 - beta2));
+    NDArray denom = inScope(scope, vs.sqrt()).divi(Math.sqrt(bc2)).addi(eps);
+    NDArray delta = inScope(scope, ms.div(denom)).muli(lr / bc1);
+    p.subi(delta);
   }
 
   private static NDArray inScope(NDManager scope, NDArray a) {

@@ -20,16 +20,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.sparklm.model.data.ShardCursor;
 import org.sparklm.model.data.TokenRows;
 import org.sparklm.model.gpt.Gpt;
 import org.sparklm.model.optim.AdamW;
 import org.sparklm.model.optim.LrSchedule;
+import org.sparklm.model.optim.Slices;
 
 /**
  * The training loop's step, written out rather than DJL's EasyTrain (which has no gradient
@@ -38,13 +35,14 @@ import org.sparklm.model.optim.LrSchedule;
  *
  * <ol>
  *   <li>{@code accumulation} micro-batches, each a forward and backward pass in its own
- *       {@link GradientCollector}; torch adds the gradients up on the parameters;</li>
+ *       {@link GradientCollector}; torch adds the gradients up on the parameters, then they are
+ *       taken off into one flat array in the parameter buffer's order (the step's gradients);</li>
  *   <li>the global gradient norm and the mean loss come back to the host in one copy (the only
  *       device-to-host sync of the step);</li>
  *   <li>a NaN/inf loss or gradient, or a loss spike, skips the update and says why;</li>
  *   <li>otherwise AdamW updates with the gradient scaled once for clipping (and, in fp16, for
  *       undoing the loss scale);</li>
- *   <li>the gradients are zeroed and every array the step made is freed with its manager.</li>
+ *   <li>every array the step made, the flat gradients too, is freed with its manager.</li>
  * </ol>
  *
  * <p>Data parallelism: give the builder a {@link GradientSync} ({@code optGradientSync}); each
@@ -71,8 +69,14 @@ public final class Trainer implements AutoCloseable {
   private final StepSync stepSync;
   /** Replicas 1..R-1 of the model (replica 0 is the model itself) and the threads that run them; empty for one. */
   private final List<Gpt> replicas = new ArrayList<>();
-  private final ExecutorService replicaThreads;
+  private final ReplicaThreads replicaThreads;
   private TokenRows rows;
+  /**
+   * The step's gradients: one fp32 array in {@link Gpt#flatOrder()}'s order, the layout of the
+   * flat parameter buffer, owned by the step's scope; null outside a step. Once taken off, the
+   * parameters' own gradients are zero again, ready for the next step's backward passes.
+   */
+  private NDArray grads;
   private long step;
   private double lossScale;
   private long goodSteps;
@@ -104,15 +108,9 @@ public final class Trainer implements AutoCloseable {
       NativeHeap.tune(); // keep libtorch's per-step buffers in the heap instead of page-faulting them in again
     }
     if (replicaCount > 1) {
-      AtomicInteger n = new AtomicInteger(1);
-      this.replicaThreads = Executors.newFixedThreadPool(replicaCount - 1, r -> {
-        Thread t = new Thread(() -> {
-          JniUtils.setNumThreads(threads); // OpenMP's thread count is per thread: set it in each
-          r.run();
-        }, "sparklm-replica-" + n.getAndIncrement());
-        t.setDaemon(true);
-        return t;
-      });
+      // OpenMP's thread count is per thread: set it in each
+      this.replicaThreads = new ReplicaThreads(replicaCount - 1, () -> JniUtils.setNumThreads(threads),
+          "sparklm-replica");
       for (int i = 1; i < replicaCount; i++) {
         replicas.add(model.replica());
       }
@@ -293,7 +291,35 @@ public final class Trainer implements AutoCloseable {
         lossSum = lossSum == null ? l : lossSum.add(l);
       }
     }
-    return summary(lossSum, scope);
+    grads = takeGradients(model, scope);
+    return summary(lossSum, squaredGradientNorm(scope));
+  }
+
+  /**
+   * {@code m}'s gradients as one flat fp32 array in flat order, owned by {@code scope}; the
+   * parameters' gradients are zeroed (never set(float[]) on a gradient: zero_ in place).
+   */
+  private static NDArray takeGradients(Gpt m, NDManager scope) {
+    NDList parts = new NDList();
+    for (String name : m.flatOrder().keySet()) {
+      NDArray flatGrad = gradient(m.trainable().get(name), scope).reshape(-1);
+      flatGrad.attach(scope);
+      parts.add(flatGrad);
+    }
+    NDArray flat = NDArrays.concat(parts);
+    flat.attach(scope);
+    for (NDArray p : m.trainable().values()) {
+      JniUtils.zeroGrad((PtNDArray) p);
+    }
+    return flat;
+  }
+
+  /** The step's flat gradients; fails outside a step. */
+  private NDArray stepGradients() {
+    if (grads == null) {
+      throw new IllegalStateException("no gradients: call computeGradients first (and not after applyGradients)");
+    }
+    return grads;
   }
 
   /** The next micro-batch's rows into {@code inBuf} (ids) and {@code outBuf} (the ids one position on). */
@@ -308,22 +334,21 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** Mean loss and gradient norm of the step from the summed losses and the gradients on the model. */
-  private Gradients summary(NDArray lossSum, NDManager scope) {
+  /** Mean loss and gradient norm of the step from the summed losses and the squared norm of the gradients. */
+  private Gradients summary(NDArray lossSum, NDArray normSq) {
     // the step's one device-to-host copy: mean loss and squared gradient norm together
-    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), squaredGradientNorm(scope)))
+    float[] host = NDArrays.stack(new NDList(lossSum.div(accumulation), normSq))
         .toType(DataType.FLOAT32, false).toDevice(ai.djl.Device.cpu(), false).toFloatArray();
     double norm = Math.sqrt(host[1]) / lossScale;
     return new Gradients(host[0], norm, (long) accumulation * config.microBatch() * model.config().seqLen());
   }
 
   private NDArray squaredGradientNorm(NDManager scope) {
-    NDArray sumSq = null;
-    for (NDArray p : model.trainable().values()) {
-      NDArray sq = gradient(p, scope).square().sum();
-      sumSq = sumSq == null ? sq : sumSq.add(sq);
-    }
-    return sumSq;
+    NDArray sq = stepGradients().square();
+    sq.attach(scope);
+    NDArray sum = sq.sum();
+    sum.attach(scope);
+    return sum;
   }
 
   /**
@@ -352,8 +377,9 @@ public final class Trainer implements AutoCloseable {
   /**
    * {@link #computeGradients} with replicas: every micro-batch's rows are split into contiguous
    * slices, replica r runs slice r (forward and backward, single-threaded libtorch) on its own
-   * thread into its own gradients, weighted by its share of the rows; then the replicas'
-   * gradients are added onto the model's in replica order. Why threads and not libtorch's
+   * thread into its own gradients, weighted by its share of the rows, and after the last
+   * micro-batch takes them off into a flat array; then the flat arrays are added in replica
+   * order, each thread adding one slice and its squared norm. Why threads and not libtorch's
    * OpenMP: at this size each op is too short to split well over cores (the second OpenMP thread
    * spun idle 32% of the time, measured with perf), while whole slices run in parallel with no
    * hand-off. Each replica has gradients of its own and they are summed in a fixed order, so the
@@ -363,61 +389,77 @@ public final class Trainer implements AutoCloseable {
   private Gradients computeGradientsReplicated(NDManager scope) throws IOException {
     int count = replicaCount();
     NDArray[] lossSums = new NDArray[count];
+    NDArray[] flats = new NDArray[count];
     for (int a = 0; a < accumulation; a++) {
       nextMicroBatch();
-      List<Future<NDArray>> pending = new ArrayList<>();
-      for (int i = 1; i < count; i++) {
-        int replica = i;
-        pending.add(replicaThreads.submit(() -> replicaPass(replicas.get(replica - 1),
-            replica, count, scope)));
-      }
-      NDArray[] losses = new NDArray[count];
-      losses[0] = replicaPass(model, 0, count, scope);
-      for (int i = 1; i < count; i++) {
-        try {
-          losses[i] = pending.get(i - 1).get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while replica " + i + " computed its gradients", e);
-        } catch (ExecutionException e) {
-          Throwable c = e.getCause();
-          if (c instanceof RuntimeException re) {
-            throw re;
-          }
-          if (c instanceof Error err) {
-            throw err;
-          }
-          throw new IOException("replica " + i + " failed: " + c, c);
+      boolean last = a == accumulation - 1;
+      onEveryReplica(count, true, r -> {
+        Gpt replica = r == 0 ? model : replicas.get(r - 1);
+        NDArray loss = replicaPass(replica, r, count, scope);
+        lossSums[r] = lossSums[r] == null ? loss : lossSums[r].add(loss);
+        if (last) {
+          flats[r] = takeGradients(replica, scope); // each replica flattens its own, in parallel
         }
-      }
-      for (int i = 0; i < count; i++) {
-        lossSums[i] = lossSums[i] == null ? losses[i] : lossSums[i].add(losses[i]);
-      }
+      });
     }
-    boolean was = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
-      for (Gpt replica : replicas) {
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-          gradient(e.getValue(), scope).addi(gradient(replica.parameters().get(e.getKey()), scope));
-        }
-        for (NDArray p : replica.parameters().values()) {
-          JniUtils.zeroGrad((PtNDArray) p);
-        }
+    // the replicas' gradients added in replica order (the same sums as one model would hold)
+    // and their squared norm, slice by slice on every thread
+    grads = flats[0];
+    long size = grads.size();
+    int slices = Slices.count(size, count);
+    NDArray[] sumSq = new NDArray[slices];
+    onEveryReplica(slices, false, i -> {
+      NDIndex slice = Slices.index(size, slices, i);
+      NDArray sum = grads.get(slice);
+      sum.attach(scope);
+      for (int r = 1; r < count; r++) {
+        NDArray part = flats[r].get(slice);
+        part.attach(scope);
+        sum.addi(part);
       }
-    } finally {
-      JniUtils.setGradMode(was);
-    }
+      NDArray sq = sum.square();
+      sq.attach(scope);
+      sumSq[i] = sq.sum();
+      sumSq[i].attach(scope);
+    });
     NDArray lossSum = lossSums[0];
+    NDArray normSq = sumSq[0];
     for (int i = 1; i < count; i++) {
       lossSum = lossSum.add(lossSums[i]);
     }
-    return summary(lossSum, scope);
+    for (int i = 1; i < slices; i++) {
+      normSq = normSq.add(sumSq[i]);
+    }
+    return summary(lossSum, normSq);
+  }
+
+  /**
+   * Runs {@code task} for replicas {@code 0..n-1} at once, 0 on this thread and the others on the
+   * replica threads, with libtorch's grad mode as given in each (it is per thread); returns when
+   * all are done and rethrows the first failure.
+   */
+  private void onEveryReplica(int n, boolean gradMode, IntConsumer task) {
+    if (n == 1) {
+      withGradMode(gradMode, () -> task.accept(0));
+    } else {
+      replicaThreads.forEach(n, i -> withGradMode(gradMode, () -> task.accept(i)));
+    }
+  }
+
+  private static void withGradMode(boolean mode, Runnable r) {
+    boolean was = JniUtils.isGradMode();
+    JniUtils.setGradMode(mode); // grad mode is per thread in libtorch
+    try {
+      r.run();
+    } finally {
+      JniUtils.setGradMode(was);
+    }
   }
 
   /**
    * Replica {@code r}'s slice of the micro-batch now in {@code inBuf}/{@code outBuf}: forward,
-   * backward into its own gradients, weighted by its share of the rows. Returns its weighted loss.
+   * backward into its own gradients, weighted by its share of the rows (grad mode on: the caller
+   * sets it for the thread). Returns its weighted loss.
    */
   private NDArray replicaPass(Gpt replica, int r, int count, NDManager scope) {
     int seqLen = model.config().seqLen();
@@ -425,18 +467,12 @@ public final class Trainer implements AutoCloseable {
     int from = rowsPerMicro * r / count;
     int to = rowsPerMicro * (r + 1) / count;
     double share = (double) (to - from) / rowsPerMicro;
-    boolean was = JniUtils.isGradMode();
-    JniUtils.setGradMode(true); // grad mode is per thread in libtorch
-    try {
-      NDArray x = scope.create(Arrays.copyOfRange(inBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
-      NDArray y = scope.create(Arrays.copyOfRange(outBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
-      NDArray loss = replica.loss(x, y, true).mul(share);
-      NDArray seed = loss.mul(lossScale / accumulation);
-      JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
-      return loss.stopGradient();
-    } finally {
-      JniUtils.setGradMode(was);
-    }
+    NDArray x = scope.create(Arrays.copyOfRange(inBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
+    NDArray y = scope.create(Arrays.copyOfRange(outBuf, from * seqLen, to * seqLen), new Shape(to - from, seqLen));
+    NDArray loss = replica.loss(x, y, true).mul(share);
+    NDArray seed = loss.mul(lossScale / accumulation);
+    JniUtils.backward((PtNDArray) seed, (PtNDArray) seed.onesLike(), false, false);
+    return loss.stopGradient();
   }
 
   /**
@@ -457,7 +493,7 @@ public final class Trainer implements AutoCloseable {
     return new Gradients(loss, gradientNorm(scope), local.tokens());
   }
 
-  /** The global L2 norm of the gradients now on the parameters (one host sync), loss scale undone. */
+  /** The global L2 norm of the step's gradients (one host sync), loss scale undone. */
   public double gradientNorm(NDManager scope) {
     return Math.sqrt(squaredGradientNorm(scope).toType(DataType.FLOAT32, false).getFloat()) / lossScale;
   }
@@ -480,22 +516,26 @@ public final class Trainer implements AutoCloseable {
     return null;
   }
 
-  /** Which parameters hold non-finite gradients (the failure path only: one host copy per parameter). */
+  /** Which parameters hold non-finite gradients (the failure path only: one host copy of the flat gradients). */
   private String nonFiniteGradients() {
     List<String> names = new ArrayList<>();
-    try (NDManager scope = model.manager().newSubManager()) {
-      for (Map.Entry<String, NDArray> e : model.trainable().entrySet()) {
-        NDArray g = gradient(e.getValue(), scope);
-        if (g.isInfinite().logicalOr(g.isNaN()).any().getBoolean()) {
+    FloatBuffer all = stepGradients().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    int at = 0;
+    for (Map.Entry<String, NDArray> e : model.flatOrder().entrySet()) {
+      int size = Math.toIntExact(e.getValue().size());
+      for (int i = at; i < at + size; i++) {
+        if (!Float.isFinite(all.get(i))) {
           names.add(e.getKey());
+          break;
         }
       }
+      at += size;
     }
     return names.isEmpty() ? "" : " (non-finite gradients in " + String.join(", ", names) + ")";
   }
 
   private void skip(String reason) {
-    zeroGradients();
+    grads = null; // freed with the step's scope
     consecutiveSkips++;
     if (fp16 && reason.startsWith("gradient overflow")) {
       lossScale = Math.max(1.0, lossScale / 2);
@@ -510,29 +550,23 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * The AdamW update from the gradients on the parameters, clipped to the global norm
-   * {@code grad_clip}; then the gradients are zeroed.
+   * The AdamW update from the step's gradients, clipped to the global norm {@code grad_clip}; the
+   * gradients are then used up (the next step computes new ones). With replicas, the update's
+   * elementwise work is split over the replica threads (each value bit-identical either way).
    */
   public void applyGradients(Gradients g, double lr, NDManager scope) {
     double clip = config.gradClip() > 0 && g.gradNorm() > config.gradClip() ? config.gradClip() / g.gradNorm() : 1.0;
-    // every gradient in the flat parameter buffer's order: one copy, then a whole-buffer update
-    NDList parts = new NDList();
-    for (String name : model.flatOrder().keySet()) {
-      NDArray flatGrad = gradient(model.trainable().get(name), scope).reshape(-1);
-      flatGrad.attach(scope);
-      parts.add(flatGrad);
-    }
-    NDArray grads = NDArrays.concat(parts);
-    grads.attach(scope);
+    NDArray flat = stepGradients();
+    AdamW.Parallel threads = (n, task) -> onEveryReplica(n, false, task);
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
     try {
-      optimizer.update(grads, lr, clip / lossScale, scope);
+      optimizer.update(flat, lr, clip / lossScale, scope, replicaCount(), threads);
       model.syncComputeCopies(scope); // fp16: the updated fp32 masters into the fp16 copies
     } finally {
       JniUtils.setGradMode(was);
     }
-    zeroGradients();
+    grads = null;
     consecutiveSkips = 0;
     recentLosses.addLast(g.loss());
     if (recentLosses.size() > SPIKE_WINDOW) {
@@ -557,10 +591,16 @@ public final class Trainer implements AutoCloseable {
     return g;
   }
 
-  /** Zeroes every gradient in place (torch's zero_ on .grad): never set(float[]) on a gradient. */
+  /**
+   * Zeroes the step's gradients and any left on the parameters (torch's zero_ on .grad: never
+   * set(float[]) on a gradient).
+   */
   public void zeroGradients() {
     for (NDArray p : model.trainable().values()) {
       JniUtils.zeroGrad((PtNDArray) p);
+    }
+    if (grads != null) {
+      grads.set(new NDIndex("..."), 0f);
     }
   }
 
@@ -573,30 +613,27 @@ public final class Trainer implements AutoCloseable {
     return n;
   }
 
-  /** Copies all gradients, in layout order, into {@code dst} (CPU models; for all-reduce). */
+  /**
+   * Copies the step's gradients into {@code dst}, in the flat parameter order
+   * ({@link Gpt#flatOrder()}), one copy (CPU models; for all-reduce).
+   */
   public void readGradients(FloatBuffer dst) {
     requireFp32("readGradients");
-    try (NDManager scope = model.manager().newSubManager()) {
-      for (NDArray p : model.parameters().values()) {
-        dst.put(gradient(p, scope).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
-      }
-    }
+    dst.put(stepGradients().toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
   }
 
   /**
-   * Replaces all gradients with {@code src} (layout order), e.g. the all-reduced mean. Writes
-   * through {@code set(NDIndex, NDArray)}, the write path that is safe on gradient arrays.
+   * Replaces the step's gradients with {@code src} (flat parameter order), e.g. the all-reduced
+   * mean: one copy through {@code set(NDIndex, NDArray)}.
    */
   public void writeGradients(FloatBuffer src) {
     requireFp32("writeGradients");
-    try (NDManager scope = model.manager().newSubManager()) {
-      for (NDArray p : model.parameters().values()) {
-        float[] part = new float[Math.toIntExact(p.size())];
-        src.get(part);
-        NDArray g = gradient(p, scope);
-        g.set(new NDIndex("..."), scope.create(part, p.getShape()).toDevice(p.getDevice(), false));
-      }
+    NDArray flat = stepGradients();
+    FloatBuffer part = src.slice().limit(Math.toIntExact(flat.size()));
+    try (NDArray values = flat.getManager().create(part, flat.getShape())) {
+      flat.set(new NDIndex("..."), values.toDevice(flat.getDevice(), false));
     }
+    src.position(src.position() + part.limit());
   }
 
   private void requireFp32(String what) {
@@ -645,7 +682,7 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (replicaThreads != null) {
-      replicaThreads.shutdownNow();
+      replicaThreads.close();
     }
     replicas.forEach(Gpt::close);
     rows.close();

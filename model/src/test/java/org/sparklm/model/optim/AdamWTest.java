@@ -2,14 +2,21 @@ package org.sparklm.model.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.sparklm.model.gpt.Gpt;
 import org.sparklm.model.gpt.GptConfig;
@@ -105,6 +112,55 @@ class AdamWTest {
       assertEquals(2, ob.step());
       restored.close();
       assertTrue(b.flatParameters().size() == n);
+    }
+  }
+
+  /**
+   * The update split into slices run on threads at once gives the same bits as the one-slice
+   * update: parameters and both moments, over steps with clipping and decay (a slice boundary
+   * falls inside the decayed matrices).
+   */
+  @Test
+  void slicedUpdateOnThreadsIsBitIdenticalToOneSlice() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (Gpt a = Gpt.create(CONFIG, Device.cpu(), 9); Gpt b = Gpt.create(CONFIG, Device.cpu(), 9);
+         NDManager scope = a.manager().newSubManager()) {
+      AdamW whole = new AdamW(a, B1, B2, EPS, WD);
+      AdamW sliced = new AdamW(b, B1, B2, EPS, WD);
+      AdamW.Parallel threads = (n, task) -> {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int slice = i;
+          running.add(pool.submit(() -> task.accept(slice)));
+        }
+        for (Future<?> f : running) {
+          try {
+            f.get();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        }
+      };
+      int n = Math.toIntExact(a.flatParameters().size());
+      float[] initial = b.flatParameters().toFloatArray();
+      assertTrue(b.decayedSize() > n / 3 && b.decayedSize() < n, "a slice boundary inside the decayed part");
+      SplittableRandom rng = new SplittableRandom(11);
+      for (int t = 0; t < 3; t++) {
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+          g[i] = (float) rng.nextGaussian();
+        }
+        whole.update(scope.create(g), LR, 0.37, scope);
+        sliced.update(scope.create(g), LR, 0.37, scope, 3, threads);
+      }
+      assertArrayEquals(a.flatParameters().toFloatArray(), b.flatParameters().toFloatArray());
+      for (String name : a.flatOrder().keySet()) {
+        assertArrayEquals(whole.firstMoments().get(name).toFloatArray(), sliced.firstMoments().get(name).toFloatArray(), name);
+        assertArrayEquals(whole.secondMoments().get(name).toFloatArray(), sliced.secondMoments().get(name).toFloatArray(), name);
+      }
+      assertFalse(Arrays.equals(initial, b.flatParameters().toFloatArray()), "the updates moved the parameters");
+    } finally {
+      pool.shutdownNow();
     }
   }
 
