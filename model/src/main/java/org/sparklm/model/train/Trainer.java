@@ -77,6 +77,8 @@ public final class Trainer implements AutoCloseable {
    * parameters' own gradients are zero again, ready for the next step's backward passes.
    */
   private NDArray grads;
+  /** The step's scope for each replica's arrays (0: the step's own); null outside a replicated step. */
+  private NDManager[] replicaScopes;
   private long step;
   private double lossScale;
   private long goodSteps;
@@ -390,15 +392,21 @@ public final class Trainer implements AutoCloseable {
     int count = replicaCount();
     NDArray[] lossSums = new NDArray[count];
     NDArray[] flats = new NDArray[count];
+    // replica r > 0 makes its arrays in a scope of its own, which its thread frees in the update
+    replicaScopes = new NDManager[count];
+    replicaScopes[0] = scope;
+    for (int r = 1; r < count; r++) {
+      replicaScopes[r] = scope.newSubManager();
+    }
     for (int a = 0; a < accumulation; a++) {
       nextMicroBatch();
       boolean last = a == accumulation - 1;
       onEveryReplica(count, true, r -> {
         Gpt replica = r == 0 ? model : replicas.get(r - 1);
-        NDArray loss = replicaPass(replica, r, count, scope);
+        NDArray loss = replicaPass(replica, r, count, replicaScopes[r]);
         lossSums[r] = lossSums[r] == null ? loss : lossSums[r].add(loss);
         if (last) {
-          flats[r] = takeGradients(replica, scope); // each replica flattens its own, in parallel
+          flats[r] = takeGradients(replica, replicaScopes[r]); // each replica flattens its own, in parallel
         }
       });
     }
@@ -426,6 +434,7 @@ public final class Trainer implements AutoCloseable {
     NDArray normSq = sumSq[0];
     for (int i = 1; i < count; i++) {
       lossSum = lossSum.add(lossSums[i]);
+      lossSum.attach(scope);
     }
     for (int i = 1; i < slices; i++) {
       normSq = normSq.add(sumSq[i]);
@@ -536,6 +545,7 @@ public final class Trainer implements AutoCloseable {
 
   private void skip(String reason) {
     grads = null; // freed with the step's scope
+    replicaScopes = null;
     consecutiveSkips++;
     if (fp16 && reason.startsWith("gradient overflow")) {
       lossScale = Math.max(1.0, lossScale / 2);
@@ -557,7 +567,13 @@ public final class Trainer implements AutoCloseable {
   public void applyGradients(Gradients g, double lr, NDManager scope) {
     double clip = config.gradClip() > 0 && g.gradNorm() > config.gradClip() ? config.gradClip() / g.gradNorm() : 1.0;
     NDArray flat = stepGradients();
-    AdamW.Parallel threads = (n, task) -> onEveryReplica(n, false, task);
+    // with the update's slices, replica threads free their pass's arrays (their own malloc arenas)
+    AdamW.Parallel threads = (n, task) -> onEveryReplica(n, false, i -> {
+      task.accept(i);
+      if (i > 0 && replicaScopes != null) {
+        replicaScopes[i].close();
+      }
+    });
     boolean was = JniUtils.isGradMode();
     JniUtils.setGradMode(false); // in-place updates of leaf parameters must not be recorded
     try {
@@ -567,6 +583,7 @@ public final class Trainer implements AutoCloseable {
       JniUtils.setGradMode(was);
     }
     grads = null;
+    replicaScopes = null; // any not freed above go with the step's scope
     consecutiveSkips = 0;
     recentLosses.addLast(g.loss());
     if (recentLosses.size() > SPIKE_WINDOW) {
