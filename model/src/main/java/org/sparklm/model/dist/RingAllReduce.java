@@ -50,6 +50,7 @@ public final class RingAllReduce implements AutoCloseable {
   static final int MAGIC = 0x53504c4d;
   /** Longest {@link #allGather} message. */
   static final int MAX_MESSAGE = 1 << 20;
+  private static final int PAGE = 4096;
 
   private final int rank;
   private final List<InetSocketAddress> peers;
@@ -285,8 +286,8 @@ public final class RingAllReduce implements AutoCloseable {
     selector = Selector.open();
     outKey = toNext.register(selector, 0);
     inKey = fromPrev.register(selector, 0);
-    sendBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
-    recvBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+    sendBuf = allocateAligned(chunkBytes);
+    recvBuf = allocateAligned(chunkBytes);
     addIn = new float[chunkBytes / 4];
     addOut = new float[chunkBytes / 4];
     sendSelector = Selector.open();
@@ -296,6 +297,19 @@ public final class RingAllReduce implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * A little-endian direct buffer of {@code bytes} bytes that starts on a page boundary, for
+   * {@link #allReduceSum(ByteBuffer)}: {@code allocateDirect} alone returns malloc's alignment
+   * (16 bytes past a page here), and the kernel's socket copies run faster to and from aligned
+   * memory.
+   */
+  public static ByteBuffer allocateAligned(int bytes) {
+    // alignedSlice also rounds the end down to a page: allocate whole pages plus one
+    int pages = Math.addExact(bytes, PAGE - 1) / PAGE + 1;
+    return ByteBuffer.allocateDirect(Math.multiplyExact(pages, PAGE)).alignedSlice(PAGE).limit(bytes).slice()
+        .order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** The socket options of every ring connection (AllReduceBench gives its TCP stream the same). */
@@ -341,7 +355,7 @@ public final class RingAllReduce implements AutoCloseable {
     int bytes = Math.multiplyExact(length, 4);
     if (staging == null || staging.capacity() < bytes) {
       staging = null;
-      staging = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      staging = allocateAligned(bytes);
     }
     ByteBuffer b = staging.clear().limit(bytes);
     b.asFloatBuffer().put(data, 0, length);
@@ -386,6 +400,10 @@ public final class RingAllReduce implements AutoCloseable {
     }
     received.set(0);
     cancelled = false;
+    // this thread's selector must wake for incoming data only: an OP_WRITE interest left on the
+    // outgoing key (by allGather) would make every select return at once on the writable socket,
+    // and the receiving thread would spin through select/read pairs instead of sleeping
+    outKey.interestOps(0);
     recvBuf.clear();
     Future<?> sending = sender.submit(() -> {
       sendStream(buf.duplicate(), length, sendSeg);
