@@ -91,7 +91,7 @@ public final class AllReduceBench {
     String xmx = "-Xmx" + Math.max(512, 2 * maxMb + 256) + "m";
     List<Process> children = new ArrayList<>();
     for (int r = 0; r < n; r++) {
-      ProcessBuilder pb = new ProcessBuilder(java, xmx, "-cp", System.getProperty("java.class.path"),
+      ProcessBuilder pb = new ProcessBuilder(java, xmx, "-XX:MaxDirectMemorySize=" + (3 * maxMb + 256) + "m", "-cp", System.getProperty("java.class.path"),
           AllReduceBench.class.getName(), "--child", String.valueOf(r), join(ringPorts), join(tcpPorts),
           mbs.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow(), String.valueOf(reps),
           String.valueOf(chunkKib), String.join(",", streams), String.valueOf(heap));
@@ -189,14 +189,18 @@ public final class AllReduceBench {
         }
         // the stream's buffers, one pair per buffer size measured, allocated once
         List<ByteBuffer[]> streamBufs = new ArrayList<>();
+        int maxBytes = mbs.stream().mapToInt(mb -> mb * 1_000_000 / 4 * 4).max().orElse(0);
         for (String spec : streamKibs) {
-          streamBufs.add(new ByteBuffer[] {streamBuffer(spec), streamBuffer(spec)});
+          // cold: from and into buffers as large as the data, 1 MiB per call: the memory traffic
+          // an all-reduce cannot avoid (it reads and writes the caller's buffer), not a peer
+          streamBufs.add(spec.equals("cold") ? new ByteBuffer[] {allocateAligned(maxBytes),
+              allocateAligned(maxBytes)} : new ByteBuffer[] {streamBuffer(spec), streamBuffer(spec)});
         }
         // by default where DataParallel keeps a step's gradients: one direct buffer (no copy in
         // the ring), allocated once for all sizes; --data heap: a float[] per size (the ring
         // stages it through a direct buffer of its own)
         int maxFloats = mbs.stream().mapToInt(mb -> mb * 1_000_000 / 4).max().orElse(0);
-        ByteBuffer whole = heap ? null : RingAllReduce.allocateAligned(maxFloats * 4);
+        ByteBuffer whole = heap ? null : ByteBuffer.allocateDirect(maxFloats * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (int mb : mbs) {
           int floats = mb * 1_000_000 / 4;
           float[] array = null;
@@ -218,7 +222,9 @@ public final class AllReduceBench {
             for (int k = 0; k < streamKibs.size(); k++) {
               ring.allGather(new byte[1]); // align the ranks' start
               long t1 = System.nanoTime();
-              stream(out, in, streamBufs.get(k)[0], streamBufs.get(k)[1], (long) floats * 4);
+              ByteBuffer[] bufs = streamBufs.get(k);
+              int window = streamKibs.get(k).equals("cold") ? 1 << 20 : bufs[0].capacity();
+              stream(out, in, bufs[0].duplicate(), bufs[1].duplicate(), window, (long) floats * 4);
               if (rep > 0) {
                 tcpMs[k][rep - 1] = (System.nanoTime() - t1) / 1e6;
               }
@@ -268,7 +274,15 @@ public final class AllReduceBench {
   private static ByteBuffer streamBuffer(String spec) {
     boolean asMalloced = spec.endsWith("m");
     int bytes = Integer.parseInt(asMalloced ? spec.substring(0, spec.length() - 1) : spec) * 1024;
-    return asMalloced ? ByteBuffer.allocateDirect(bytes) : RingAllReduce.allocateAligned(bytes);
+    return asMalloced ? ByteBuffer.allocateDirect(bytes) : allocateAligned(bytes);
+  }
+
+  /** A direct buffer of {@code bytes} bytes that starts on a page boundary. */
+  static ByteBuffer allocateAligned(int bytes) {
+    int page = 4096;
+    // alignedSlice also rounds the end down to a page: allocate whole pages plus one
+    int pages = Math.addExact(bytes, page - 1) / page + 1;
+    return ByteBuffer.allocateDirect(Math.multiplyExact(pages, page)).alignedSlice(page).limit(bytes).slice();
   }
 
   private static byte[] encode(double[] ringMs, double[][] tcpMs) {
@@ -302,7 +316,7 @@ public final class AllReduceBench {
       if (min(tcpMs[k]) < min(tcpMs[kBest])) {
         kBest = k;
       }
-      detail.append(String.format(Locale.ROOT, " %s KiB %.1f/%.1f", kibs.get(k), median(tcpMs[k]), min(tcpMs[k])));
+      detail.append(String.format(Locale.ROOT, " %s %.1f/%.1f", label(kibs.get(k)), median(tcpMs[k]), min(tcpMs[k])));
     }
     double tcpMed = median(tcpMs[kMed]);
     double tcpBest = min(tcpMs[kBest]);
@@ -310,8 +324,13 @@ public final class AllReduceBench {
     System.out.printf(Locale.ROOT, "RESULT %5d  %7d  %8.1f %8.1f  %5.2f %5.2f  %8.1f %8.1f  %5.2f %5.2f  %5.0f%% %5.0f%%%n",
         n, mb, ringMed, ringBest, bus / ringMed / 1e6, bus / ringBest / 1e6, tcpMed, tcpBest, size / tcpMed / 1e6,
         size / tcpBest / 1e6, 100 * (bus / ringMed) / (size / tcpMed), 100 * (bus / ringBest) / (size / tcpBest));
-    System.out.printf(Locale.ROOT, "RESULT %14s streams (median/best ms):%s; all-reduce reps:%s; fastest stream reps (%s KiB):%s%n",
-        "", detail, join(ringMs), kibs.get(kMed), join(tcpMs[kMed]));
+    System.out.printf(Locale.ROOT, "RESULT %14s streams (median/best ms):%s; all-reduce reps:%s; fastest stream reps (%s):%s%n",
+        "", detail, join(ringMs), label(kibs.get(kMed)), join(tcpMs[kMed]));
+  }
+
+  private static String label(String spec) {
+    return spec.equals("cold") ? "cold" : spec.endsWith("m") ? spec.substring(0, spec.length() - 1) + " KiB malloc'd"
+        : spec + " KiB";
   }
 
   private static String join(double[] ms) {
@@ -335,19 +354,29 @@ public final class AllReduceBench {
 
   /**
    * The peer: writes {@code total} bytes to the next rank while reading as many from the previous
-   * one, over blocking channels with 1 MiB direct buffers (the cheapest way the JVM can move bytes
-   * through a socket: no per-call heap copy), nothing done with the bytes.
+   * one, over blocking channels with direct buffers (the cheapest way the JVM can move bytes
+   * through a socket: no per-call heap copy), nothing done with the bytes. Each system call is
+   * offered at most {@code window} bytes; a buffer larger than the window is walked through
+   * window by window (the {@code cold} stream), a buffer of the window's size is reused from its
+   * start each time.
    */
-  private static void stream(SocketChannel out, SocketChannel in, ByteBuffer b, ByteBuffer rb, long total)
+  private static void stream(SocketChannel out, SocketChannel in, ByteBuffer b, ByteBuffer rb, int window, long total)
       throws Exception {
     Thread writer = new Thread(() -> {
       try {
         long left = total;
+        int pos = 0;
         while (left > 0) {
-          b.clear().limit((int) Math.min(b.capacity(), left));
-          while (b.hasRemaining()) {
-            left -= out.write(b);
+          if (pos == b.capacity()) {
+            pos = 0;
           }
+          int k = (int) Math.min(Math.min(window, b.capacity() - pos), left);
+          b.limit(pos + k).position(pos);
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+          pos += k;
+          left -= k;
         }
       } catch (IOException e) {
         throw new IllegalStateException(e);
@@ -355,12 +384,17 @@ public final class AllReduceBench {
     });
     writer.start();
     long left = total;
+    int pos = 0;
     while (left > 0) {
-      rb.clear().limit((int) Math.min(rb.capacity(), left));
+      if (pos == rb.capacity()) {
+        pos = 0;
+      }
+      rb.limit(pos + (int) Math.min(Math.min(window, rb.capacity() - pos), left)).position(pos);
       int k = in.read(rb);
       if (k < 0) {
         throw new IOException("peer closed the stream");
       }
+      pos += k;
       left -= k;
     }
     writer.join();
