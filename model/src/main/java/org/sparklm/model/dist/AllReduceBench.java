@@ -44,7 +44,7 @@ public final class AllReduceBench {
     List<Integer> mbs = List.of(10, 100, 500);
     int reps = 5;
     int chunkKib = 1024;
-    List<String> streams = List.of("256", "1024", "1024m");
+    List<String> streams = List.of("256", "1024", "1024m", "cold");
     boolean heap = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -64,7 +64,7 @@ public final class AllReduceBench {
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --ranks 2,4 --mb 10,100,500 --reps 5 --chunk-kib 1024 --stream-kib 256,1024,1024m --data direct");
+            + "; use --ranks 2,4 --mb 10,100,500 --reps 5 --chunk-kib 1024 --stream-kib 256,1024,1024m,cold --data direct");
       }
     }
     System.out.printf(Locale.ROOT, "all-reduce bench: %d cores, chunk %d KiB, %s data, streams from %s KiB buffers,"
