@@ -24,17 +24,25 @@ import java.util.concurrent.Future;
  * are), next to the peer measured in the same run between the same processes: a plain TCP stream
  * over loopback from each rank to the next (blocking NIO channels with direct buffers, one writer
  * and one reader thread per process, the same ring of links the all-reduce uses with the ring's
- * socket options, all ranks at once). The all-reduce sums a direct buffer, the way
+ * socket options, all ranks at once). The all-reduce sums a direct buffer allocated the way
  * {@link DataParallel} holds a step's gradients.
  *
  * <pre>
- * java -Xmx3g -cp model/target/sparklm-model-0.1.0-SNAPSHOT.jar:$(cat cp.txt) \
- *     org.sparklm.model.dist.AllReduceBench --ranks 2,4 --mb 10,100,500 --reps 3
+ * java -Xmx256m -cp model/target/classes org.sparklm.model.dist.AllReduceBench --ranks 2,4 --mb 10,100,500 --reps 5
  * </pre>
  *
+ * <p>The peer is the fastest of several plain streams, each measured in every rep: from 256 KiB
+ * and 1 MiB buffers that start on a page boundary, from a 1 MiB buffer where
+ * {@code allocateDirect} puts it (16 bytes past a page here: the kernel copies to and from it
+ * more slowly), and a {@code cold} stream that walks buffers as large as the data (what moving
+ * the bytes costs when they come from and go to memory, as an all-reduce's must). Every rep
+ * times each stream and then the all-reduce, so a slow spell of the machine hits both; each time
+ * is the slowest rank's. The report gives the median and the best of {@code --reps} reps after
+ * one warm-up, for the all-reduce and for the fastest stream (by median, and by best).
+ *
  * <p>Bus bandwidth is NCCL's definition: {@code size x 2(n-1)/n / time}, the bytes each rank
- * sends per second; it is comparable with the bandwidth of one link, here the TCP stream's
- * {@code size / time}. Each figure is the best of {@code --reps} timed runs after one warm-up.
+ * sends per second; it is comparable with the bandwidth of one link, here the stream's
+ * {@code size / time}.
  */
 public final class AllReduceBench {
   private AllReduceBench() {}
