@@ -50,6 +50,8 @@ public final class RingAllReduce implements AutoCloseable {
   static final int MAGIC = 0x53504c4d;
   /** Longest {@link #allGather} message. */
   static final int MAX_MESSAGE = 1 << 20;
+  /** Floats per step of the reduce-scatter's addition (256 KiB). */
+  private static final int ADD_BLOCK = 1 << 16;
 
   private final int rank;
   private final List<InetSocketAddress> peers;
@@ -287,8 +289,8 @@ public final class RingAllReduce implements AutoCloseable {
     inKey = fromPrev.register(selector, 0);
     sendBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
     recvBuf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
-    addIn = new float[chunkBytes / 4];
-    addOut = new float[chunkBytes / 4];
+    addIn = new float[Math.min(ADD_BLOCK, chunkBytes / 4)];
+    addOut = new float[Math.min(ADD_BLOCK, chunkBytes / 4)];
     sendSelector = Selector.open();
     sendKey = toNext.register(sendSelector, 0);
     sender = Executors.newSingleThreadExecutor(r -> {
@@ -386,6 +388,10 @@ public final class RingAllReduce implements AutoCloseable {
     }
     received.set(0);
     cancelled = false;
+    // this thread's selector must wake for incoming data only: an OP_WRITE interest left on the
+    // outgoing key (by allGather) would make every select return at once on the writable socket,
+    // and the receiving thread would spin through select/read pairs instead of sleeping
+    outKey.interestOps(0);
     recvBuf.clear();
     Future<?> sending = sender.submit(() -> {
       sendStream(buf.duplicate(), length, sendSeg);
@@ -567,14 +573,19 @@ public final class RingAllReduce implements AutoCloseable {
     int n = recvBuf.remaining() / 4;
     if (n > 0) {
       int at = inPos / 4;
-      recvBuf.asFloatBuffer().get(0, addIn, 0, n);
-      floats.get(at, addOut, 0, n);
+      FloatBuffer in = recvBuf.asFloatBuffer();
       float[] a = addOut;
       float[] b = addIn;
-      for (int i = 0; i < n; i++) {
-        a[i] += b[i];
+      // in blocks whose three copies fit a core's L2 cache together
+      for (int from = 0; from < n; from += ADD_BLOCK) {
+        int m = Math.min(ADD_BLOCK, n - from);
+        in.get(from, b, 0, m);
+        floats.get(at + from, a, 0, m);
+        for (int i = 0; i < m; i++) {
+          a[i] += b[i];
+        }
+        floats.put(at + from, a, 0, m);
       }
-      floats.put(at, a, 0, n);
       recvBuf.position(n * 4);
     }
     recvBuf.compact();
