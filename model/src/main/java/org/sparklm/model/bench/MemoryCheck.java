@@ -15,7 +15,8 @@ import org.sparklm.model.train.Trainer;
 /**
  * The long native-memory check (too slow for a unit test): trains the {@code tiny} model for
  * {@code --steps} (default 10,000) steps and prints the process RSS and the model manager's array
- * count every 1,000 steps. Exits 1 when RSS grows by more than {@code --max-growth-mb} (default
+ * count every 1,000 steps, on one libtorch thread, or on {@code --replicas R} replica threads
+ * (the CPU default's code path: per-replica scopes, flat gradients, sliced update). Exits 1 when RSS grows by more than {@code --max-growth-mb} (default
  * 64) between the first report and the last, or when the array count changes.
  *
  * <pre>java -cp model/target/classes:$(cat cp.txt) org.sparklm.model.bench.MemoryCheck --steps 10000</pre>
@@ -26,10 +27,12 @@ public final class MemoryCheck {
   public static void main(String[] args) throws IOException {
     int steps = 10_000;
     long maxGrowthMb = 64;
+    int replicas = 1;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--steps" -> steps = Integer.parseInt(args[i + 1]);
         case "--max-growth-mb" -> maxGrowthMb = Long.parseLong(args[i + 1]);
+        case "--replicas" -> replicas = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -39,7 +42,8 @@ public final class MemoryCheck {
       corpus[i] = r.nextInt(256);
     }
     GptConfig cfg = GptConfig.TINY;
-    TrainConfig tc = TrainConfig.DEFAULTS.withBatch(4, 4 * 64).withMaxSteps(steps).withDevice("cpu").withThreads(1);
+    TrainConfig tc = TrainConfig.DEFAULTS.withBatch(4, 4 * 64).withMaxSteps(steps).withDevice("cpu").withThreads(1)
+        .withReplicas(replicas);
     long firstRss = -1;
     int firstArrays = -1;
     long lastRss = 0;
@@ -56,7 +60,8 @@ public final class MemoryCheck {
             firstRss = lastRss;
             firstArrays = lastArrays;
           }
-          System.out.printf(Locale.ROOT, "step %d: RSS %d MB, arrays held by the model %d%n", s, lastRss / 1024, lastArrays);
+          System.out.printf(Locale.ROOT, "step %d: RSS %d MB, arrays held by the model %d (%d replicas)%n", s, lastRss / 1024,
+              lastArrays, t.replicaCount());
         }
       }
     }

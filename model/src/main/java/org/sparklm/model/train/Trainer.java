@@ -12,6 +12,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
@@ -79,6 +80,8 @@ public final class Trainer implements AutoCloseable {
   private NDArray grads;
   /** The step's scope for each replica's arrays (0: the step's own); null outside a replicated step. */
   private NDManager[] replicaScopes;
+  /** {@link #writeGradients}' staging buffer, allocated on first use. */
+  private ByteBuffer staging;
   private long step;
   private double lossScale;
   private long goodSteps;
@@ -433,8 +436,7 @@ public final class Trainer implements AutoCloseable {
     NDArray lossSum = lossSums[0];
     NDArray normSq = sumSq[0];
     for (int i = 1; i < count; i++) {
-      lossSum = lossSum.add(lossSums[i]);
-      lossSum.attach(scope);
+      lossSum = lossSum.add(lossSums[i]); // in the step's scope: replica scopes close in the update
     }
     for (int i = 1; i < slices; i++) {
       normSq = normSq.add(sumSq[i]);
@@ -646,11 +648,20 @@ public final class Trainer implements AutoCloseable {
   public void writeGradients(FloatBuffer src) {
     requireFp32("writeGradients");
     NDArray flat = stepGradients();
-    FloatBuffer part = src.slice().limit(Math.toIntExact(flat.size()));
-    try (NDArray values = flat.getManager().create(part, flat.getShape())) {
+    int n = Math.toIntExact(flat.size());
+    if (src.remaining() < n) {
+      throw new IllegalArgumentException("writeGradients needs " + n + " values, got " + src.remaining());
+    }
+    // staged through one direct buffer kept for the run: no per-step allocation of the gradient's size
+    if (staging == null || staging.capacity() != 4 * n) {
+      staging = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
+    }
+    staging.clear();
+    staging.asFloatBuffer().put(src.slice().limit(n));
+    src.position(src.position() + n);
+    try (NDArray values = flat.getManager().create(staging, flat.getShape(), DataType.FLOAT32)) {
       flat.set(new NDIndex("..."), values.toDevice(flat.getDevice(), false));
     }
-    src.position(src.position() + part.limit());
   }
 
   private void requireFp32(String what) {
