@@ -12,6 +12,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -245,6 +246,11 @@ public final class Trainer implements AutoCloseable {
 
   /** One optimizer step: gradients over {@code accumulation} micro-batches, checks, update. */
   public StepResult step() throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      // a cancelled Spark task or a shut-down caller: stop between steps (libtorch's ops and the
+      // replica threads run a started step to its end; the flag stays set for the caller)
+      throw new InterruptedIOException("training interrupted before step " + (step + 1));
+    }
     long t0 = System.nanoTime();
     double lr = schedule.lr(step);
     try (NDManager scope = model.manager().newSubManager()) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,6 +192,26 @@ class TrainerTest {
              }).build()) {
       Trainer.StepResult r = t.step();
       assertEquals(plain.get(0) * 1.5, r.loss(), 1e-4);
+    }
+  }
+
+  /** An interrupted thread (a cancelled Spark task) stops training between steps with a clear error, replicas or not. */
+  @Test
+  void interruptStopsTrainingBetweenSteps() throws IOException {
+    for (int replicas : new int[] {1, 2}) {
+      try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 1);
+           Trainer t = Trainer.builder().setModel(gpt).setConfig(tiny(2, 1, 10).withReplicas(replicas)).setData(DATA).build()) {
+        t.step();
+        Thread.currentThread().interrupt();
+        try {
+          InterruptedIOException e = assertThrows(InterruptedIOException.class, t::step);
+          assertEquals("training interrupted before step 2", e.getMessage());
+          assertEquals(1, t.stepsDone(), "no step was taken");
+        } finally {
+          Thread.interrupted();
+        }
+        assertEquals(2, t.step().step(), "the flag cleared, training goes on (" + replicas + " replicas)");
+      }
     }
   }
 
