@@ -272,6 +272,11 @@ public final class Trainer implements AutoCloseable {
       StepResult r = new StepResult(step + 1, g.loss(), lr, g.gradNorm(), g.tokens(), ms, tps, mfu, skip != null, skip, lossScale);
       step++;
       return r;
+    } finally {
+      // a step that failed half-way (a lost peer, a replica's error) leaves nothing that points
+      // into its freed scope; the next step computes its gradients afresh
+      grads = null;
+      replicaScopes = null;
     }
   }
 

@@ -215,6 +215,35 @@ class TrainerTest {
     }
   }
 
+  /**
+   * A step that fails half-way (here its gradient sync, as when a peer is lost) leaves the trainer
+   * usable: the next step computes its gradients afresh, and outside a step there are none to read.
+   */
+  @Test
+  void aStepThatFailsInItsSyncLeavesTheTrainerUsable() throws IOException {
+    for (int replicas : new int[] {1, 2}) {
+      boolean[] fail = {true};
+      try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 1);
+           Trainer t = Trainer.builder().setModel(gpt).setConfig(tiny(2, 1, 10).withReplicas(replicas)).setData(DATA)
+               .optStepSync((trainer, local) -> {
+                 if (fail[0]) {
+                   throw new IOException("peer lost");
+                 }
+                 return local;
+               }).build()) {
+        assertEquals("peer lost", assertThrows(IOException.class, t::step).getMessage());
+        assertEquals(0, t.stepsDone());
+        IllegalStateException none = assertThrows(IllegalStateException.class,
+            () -> t.readGradients(FloatBuffer.allocate(Math.toIntExact(t.gradientSize()))));
+        assertTrue(none.getMessage().startsWith("no gradients"), "outside a step there are none: " + none.getMessage());
+        fail[0] = false;
+        Trainer.StepResult r = t.step();
+        assertEquals(1, r.step());
+        assertTrue(Double.isFinite(r.loss()) && r.gradNorm() > 0, replicas + " replicas: " + r);
+      }
+    }
+  }
+
   @Test
   void flatGradientBuffersRoundTrip() throws IOException {
     try (Gpt gpt = Gpt.create(GptConfig.TINY, Device.cpu(), 1);
