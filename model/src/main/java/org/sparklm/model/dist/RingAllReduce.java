@@ -444,8 +444,7 @@ public final class RingAllReduce implements AutoCloseable {
           } else {
             wait = true;
             if (now - lastProgress > ioTimeout.toNanos()) {
-              throw new PeerException(prev(), me() + ": no data from " + who(prev()) + " for " + secs(ioTimeout)
-                  + " (io_timeout_s) during " + phase(t) + ": that worker hangs or its host is gone");
+              throw stalled(prev(), "no data from " + who(prev()), phase(t));
             }
           }
           if (Thread.currentThread().isInterrupted()) {
@@ -550,8 +549,7 @@ public final class RingAllReduce implements AutoCloseable {
         } else {
           wait = true;
           if (now - lastProgress > ioTimeout.toNanos()) {
-            throw new PeerException(next(), me() + ": " + who(next()) + " stopped reading for " + secs(ioTimeout)
-                + " (io_timeout_s) during " + phase(t) + ": that worker hangs or its host is gone");
+            throw stalled(next(), who(next()) + " stopped reading", phase(t));
           }
         }
       }
@@ -672,8 +670,7 @@ public final class RingAllReduce implements AutoCloseable {
       } else if (now - lastProgress > ioTimeout.toNanos()) {
         boolean waitingForData = inPos < inEnd;
         String stuck = waitingForData ? "no data from " + who(prev()) : who(next()) + " stopped reading";
-        throw new PeerException(waitingForData ? prev() : next(), me() + ": " + stuck + " for "
-            + secs(ioTimeout) + " (io_timeout_s) during " + phase + ": that worker hangs or its host is gone");
+        throw stalled(waitingForData ? prev() : next(), stuck, phase);
       }
     }
   }
@@ -732,6 +729,12 @@ public final class RingAllReduce implements AutoCloseable {
       in[k] = (byte) i[k];
     }
     return in;
+  }
+
+  /** The error for a peer that made no progress for io_timeout: {@code stuck} says which way. */
+  private PeerException stalled(int peer, String stuck, String phase) {
+    return new PeerException(peer, me() + ": " + stuck + " for " + secs(ioTimeout) + " (io_timeout_s) during " + phase
+        + ": that worker hangs or its host is gone");
   }
 
   private static String secs(Duration d) {
