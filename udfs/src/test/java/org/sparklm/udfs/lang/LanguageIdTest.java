@@ -20,16 +20,20 @@ class LanguageIdTest {
 
   @Test
   void defaults() {
-    assertEquals(32, S.candidates().size());
+    assertEquals(List.of(), S.candidates());
     assertEquals(500, S.maxChars());
-    assertEquals(true, S.lowAccuracy());
-    assertThrows(InvalidValueException.class, () -> new LanguageId.Settings(List.of("xx"), 100, false));
+    assertThrows(InvalidValueException.class, () -> new LanguageId.Settings(List.of("xx"), 100));
+    assertThrows(InvalidValueException.class, () -> new LanguageId.Settings(List.of(), 10));
+    // ISO 639-1 where the language has a code, 639-3 where it has none; macrolanguages merged
+    assertTrue(LanguageId.codes().containsAll(List.of("en", "de", "zh", "fa", "he", "id", "nb", "ceb")), LanguageId.codes().toString());
+    assertTrue(!LanguageId.codes().contains("pes") && !LanguageId.codes().contains("cmn") && !LanguageId.codes().contains("iw"));
   }
 
   /** Pages in 8 languages other than English (data/multilingual), the Python docs and Brown: at least 95% right. */
   @Test
   void multilingualPagesDevCrawlAndBrown() throws Exception {
     List<String> wrong = new ArrayList<>();
+    List<Double> scores = new ArrayList<>();
     int total = 0;
     for (Path f : Corpus.files(Corpus.repoRoot().resolve("data/multilingual"), "*.html")) {
       String expected = f.getFileName().toString().substring(0, 2);
@@ -39,6 +43,7 @@ class LanguageIdTest {
         wrong.add(f.getFileName() + " -> " + g);
       }
       assertTrue(g.score() > 0 && g.score() <= 1, g.toString());
+      scores.add(g.score());
     }
     for (DevCrawl.Page p : DevCrawl.pages()) {
       LanguageId.Guess g = LanguageId.detect(MainContent.extract(p.html(), p.url()).text(), S);
@@ -46,6 +51,7 @@ class LanguageIdTest {
       if (!"en".equals(g.language())) {
         wrong.add(p.url() + " -> " + g);
       }
+      scores.add(g.score());
     }
     for (var e : Corpus.brown().entrySet()) {
       LanguageId.Guess g = LanguageId.detect(e.getValue(), S);
@@ -53,19 +59,31 @@ class LanguageIdTest {
       if (!"en".equals(g.language())) {
         wrong.add(e.getKey() + " -> " + g);
       }
+      scores.add(g.score());
     }
-    System.out.println("language ID: " + (total - wrong.size()) + "/" + total + " right; wrong: " + wrong);
+    System.out.println("language ID: " + (total - wrong.size()) + "/" + total + " right; wrong: " + wrong + "; scores under 0.65: "
+        + scores.stream().filter(x -> x < 0.65).count() + ", sorted: " + scores.stream().sorted().limit(20).toList());
     assertTrue(wrong.size() <= 0.05 * total, wrong.size() + " of " + total + " wrong: " + wrong);
   }
 
   @Test
-  void scoreIsTheMarginOverTheRunnerUp() throws Exception {
+  void candidatesRestrictTheChoice() throws Exception {
+    String de = MainContent.extract(Files.readString(Corpus.repoRoot().resolve("data/multilingual/de-2.html")), "").text();
+    LanguageId.Guess all = LanguageId.detect(de, S);
+    LanguageId.Guess notDe = LanguageId.detect(de, new LanguageId.Settings(List.of("en", "fr"), 500));
+    assertEquals("de", all.language());
+    assertTrue(notDe.language().equals("en") || notDe.language().equals("fr"), notDe.toString());
+    assertTrue(notDe.score() < all.score(), notDe + " vs " + all);
+  }
+
+  @Test
+  void scoreIsTheModelsProbability() throws Exception {
     String de = MainContent.extract(Files.readString(Corpus.repoRoot().resolve("data/multilingual/de-2.html")), "").text();
     String en = Corpus.brown().get("brown-ca01").substring(0, 900);
     LanguageId.Guess pure = LanguageId.detect(de, S);
     LanguageId.Guess mixed = LanguageId.detect(de.substring(0, 450) + " " + en.substring(0, 450), S);
     assertEquals("de", pure.language());
-    assertTrue(pure.score() > 0.1, pure.toString());
+    assertTrue(pure.score() > 0.65, pure.toString()); // FineWeb's threshold on fastText's probability
     assertTrue(mixed.score() < pure.score(), mixed + " vs " + pure);
   }
 
@@ -73,6 +91,7 @@ class LanguageIdTest {
   void sqlFunction() {
     assertEquals("de", LanguageId.code("Der Hund läuft schnell über die Straße und bellt laut."));
     assertNull(LanguageId.code("   "));
+    assertNull(LanguageId.code("12:30 -- 4,500 (+/-) ..."));
     assertNull(LanguageId.code(null));
   }
 }
