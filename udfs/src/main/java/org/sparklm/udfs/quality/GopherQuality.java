@@ -68,15 +68,27 @@ public final class GopherQuality {
     long alpha = 0;
     long stop = 0;
     Set<String> stopWords = Set.copyOf(s.stopWords());
+    int longestStopWord = 0;
+    for (String w : stopWords) {
+      longestStopWord = Math.max(longestStopWord, w.length());
+    }
     for (String w : words) {
-      if (!Words.allPunct(w)) {
+      // one pass over the word's characters tells both: all punctuation (a symbol word) and any letter
+      boolean punctOnly = true;
+      boolean letter = false;
+      for (int i = 0; i < w.length() && (punctOnly || !letter); i++) {
+        char c = w.charAt(i);
+        punctOnly &= Words.isPunct(c);
+        letter |= Character.isLetter(c);
+      }
+      if (!punctOnly) {
         nonSymbol++;
         nonSymbolChars += w.codePointCount(0, w.length());
       }
-      if (hasLetter(w)) {
+      if (letter) {
         alpha++;
       }
-      if (stopWords.contains(w)) {
+      if (w.length() <= longestStopWord && stopWords.contains(w)) {
         stop++;
       }
     }
@@ -130,15 +142,6 @@ public final class GopherQuality {
       return new Verdict("gopher_enough_stop_words", stop);
     }
     return null;
-  }
-
-  static boolean hasLetter(String w) {
-    for (int i = 0; i < w.length(); i++) {
-      if (Character.isLetter(w.charAt(i))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The {@code sparklm_gopher_quality(text)} SQL function: the failing rule's name, or null if kept. */

@@ -171,32 +171,21 @@ public final class GopherRepetition {
    * frequent n-gram times its count (the first such n-gram on ties, as {@code Counter.most_common}).
    */
   static long topGramChars(int[] ids, int[] lens, int n) {
-    Map<Long, int[]> counts = new HashMap<>();
-    long best = 0;
-    int bestCount = 0;
-    int bestFirst = Integer.MAX_VALUE;
-    for (int i = 0; i + n <= ids.length; i++) {
-      int[] c = counts.computeIfAbsent(gramHash(ids, i, n), k -> new int[2]);
-      if (c[0] == 0) {
-        c[1] = i;
-      }
-      c[0]++;
-    }
-    for (int[] c : counts.values()) {
-      if (c[0] > bestCount || (c[0] == bestCount && c[1] < bestFirst)) {
-        bestCount = c[0];
-        bestFirst = c[1];
-      }
-    }
-    if (bestCount == 0) {
+    if (ids.length < n) {
       return 0;
     }
+    LongTable counts = new LongTable(ids.length - n + 1);
+    for (int i = 0; i + n <= ids.length; i++) {
+      counts.add(gramHash(ids, i, n), i);
+    }
+    long top = counts.mostFrequent();
+    int bestCount = (int) (top >>> 32);
+    int bestFirst = (int) top;
     long chars = n - 1;
     for (int i = bestFirst; i < bestFirst + n; i++) {
       chars += lens[i];
     }
-    best = chars * bestCount;
-    return best;
+    return chars * bestCount;
   }
 
   /**
@@ -204,11 +193,11 @@ public final class GopherRepetition {
    * characters ({@code "".join}, no spaces) and jumps past itself; a new one moves on by one word.
    */
   static long duplicatedGramChars(int[] ids, int[] lens, int n) {
-    Set<Long> seen = new HashSet<>();
+    LongTable seen = new LongTable(Math.max(1, ids.length - n + 1));
     long repeated = 0;
     int i = 0;
     while (i < ids.length - n + 1) {
-      if (!seen.add(gramHash(ids, i, n))) {
+      if (seen.add(gramHash(ids, i, n), i) > 1) {
         for (int k = i; k < i + n; k++) {
           repeated += lens[k];
         }

@@ -172,8 +172,8 @@ public final class Words {
     int i = 0;
     while (i < n) {
       char c = text.charAt(i);
-      if (c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || (c >= '\u001C' && c <= '\u001E')
-          || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+      // the ASCII line boundaries are all control characters: one comparison for most characters
+      if (c < ' ' ? isLineBreak(c) : c == '\u0085' || c == '\u2028' || c == '\u2029') {
         out.add(text.substring(start, i));
         if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
           i++;
@@ -186,6 +186,11 @@ public final class Words {
       out.add(text.substring(start));
     }
     return out;
+  }
+
+  private static boolean isLineBreak(char c) {
+    return c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || (c >= '\u001C' && c <= '\u001E') || c == '\u0085'
+        || c == '\u2028' || c == '\u2029';
   }
 
   /** Occurrences of {@code needle} in {@code s}, not overlapping (Python's {@code str.count}). */
