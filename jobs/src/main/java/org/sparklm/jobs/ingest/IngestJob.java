@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -20,6 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.TaskCompletionListener;
 import org.sparklm.jobs.Main;
 import org.sparklm.jobs.common.HadoopConf;
 import org.sparklm.jobs.common.HadoopPaths;
@@ -92,7 +95,7 @@ public final class IngestJob {
     Dataset<Row> all = null;
     if (!streams.isEmpty()) {
       JavaRDD<Row> items = jsc.parallelize(streams, Math.max(1, streams.size()))
-          .flatMap(file -> readFile(file, conf, opts, fields).iterator());
+          .flatMap(file -> readFile(file, conf, opts, fields));
       all = spark.createDataFrame(items, ITEMS);
     }
     if (!parquet.isEmpty()) {
@@ -148,16 +151,28 @@ public final class IngestJob {
     }
   }
 
-  static List<Row> readFile(String file, HadoopConf conf, WarcIngest.Options opts, CrawlReader.Fields fields) {
-    List<Row> rows = new ArrayList<>();
-    Path path = new Path(file);
-    try (InputStream in = openStream(path, conf)) {
-      CrawlReader.read(file, in, opts, fields, item -> rows.add(toRow(item)));
-    } catch (IOException e) {
-      rows.add(toRow(new WarcIngest.Reject(file, 0, null, Reasons.READ_ERROR, e.toString())));
+  /**
+   * One file's documents and rejects as the task consumes them, {@link #READ_BATCH} at a time
+   * (see {@link PushToPull}): a task never holds a whole file's text.
+   */
+  static Iterator<Row> readFile(String file, HadoopConf conf, WarcIngest.Options opts, CrawlReader.Fields fields) {
+    PushToPull<Row> rows = new PushToPull<>("sparklm-ingest " + file, READ_BATCH, sink -> {
+      Path path = new Path(file);
+      try (InputStream in = openStream(path, conf)) {
+        CrawlReader.read(file, in, opts, fields, item -> sink.accept(toRow(item)));
+      } catch (IOException e) {
+        sink.accept(toRow(new WarcIngest.Reject(file, 0, null, Reasons.READ_ERROR, e.toString())));
+      }
+    });
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) ctx -> rows.close()); // finished, failed or killed: stop the reader
     }
     return rows;
   }
+
+  /** Documents handed from a file's reader to its task at a time. */
+  static final int READ_BATCH = 64;
 
   private static InputStream openStream(Path path, HadoopConf conf) throws IOException {
     FileSystem fs = path.getFileSystem(conf.get());
