@@ -40,6 +40,19 @@ class CharsetsTest {
   }
 
   @Test
+  void aReplacementCharacterWrittenInThePageIsNotAnInvalidByte() {
+    String page = "<p>caf\u00e9 \uFFFD \u4e2d\u6587 \uD83D\uDE00</p>";
+    Charsets.Decoded valid = Charsets.decodeAs(page.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8, "http");
+    assertEquals(page, valid.text());
+    assertEquals(0, valid.invalidBytes());
+    byte[] bad = (page + "\u00e9").getBytes(StandardCharsets.UTF_8);
+    bad[bad.length - 1] = 'x'; // cut the last character's second byte
+    Charsets.Decoded d = Charsets.decodeAs(bad, StandardCharsets.UTF_8, "http");
+    assertEquals(1, d.invalidBytes());
+    assertEquals(page + "\uFFFDx", d.text());
+  }
+
+  @Test
   void utf8BomIsStrippedAndWins() {
     byte[] b = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'h', (byte) 0xC3, (byte) 0xA9};
     Charsets.Decoded d = Charsets.decode(b, "windows-1252");
