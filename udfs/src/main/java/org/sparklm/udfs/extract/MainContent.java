@@ -105,11 +105,11 @@ public final class MainContent {
   private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
   /** This thread's CPU time (the wall clock where the JVM cannot tell), checked every 1,024 nodes. */
-  private static long cpuNanos() {
+  static long cpuNanos() {
     return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
-  private static void checkTime(long deadline) {
+  static void checkTime(long deadline) {
     if (cpuNanos() > deadline) {
       throw new LimitException("extraction took over its time limit");
     }
