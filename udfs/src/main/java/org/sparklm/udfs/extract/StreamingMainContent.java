@@ -366,8 +366,10 @@ public final class StreamingMainContent {
   /**
    * Appends {@code c[from, to)} to {@code sb} with character references decoded the way jsoup's
    * tokenizer does in text ({@code Parser.unescapeEntities(s, false)}): named references need
-   * their ';' unless they are one of the legacy base names, numeric ones map 0x80-0x9F through
-   * windows-1252 and anything invalid to U+FFFD.
+   * their ';' unless they are one of the legacy base names (also as the longest prefix of a longer
+   * name, as in {@code &notin} without ';'), numeric ones map 0x80-0x9F through
+   * windows-1252 and anything invalid to U+FFFD. Unlike jsoup, a surrogate (&#xD800;) is U+FFFD
+   * too rather than a lone surrogate that no UTF-8 writer can encode.
    */
   static void unescape(char[] c, int from, int to, StringBuilder sb) {
     int i = from;
@@ -432,6 +434,13 @@ public final class StreamingMainContent {
     if (Entities.isBaseNamedEntity(name) || semicolon && Entities.isNamedEntity(name)) {
       sb.append(Entities.getByName(name));
       return semicolon ? k + 1 : k;
+    }
+    for (int len = name.length() - 1; len >= 2; len--) { // the longest legacy name it starts with: &notin -> ¬in
+      String prefix = name.substring(0, len);
+      if (Entities.isBaseNamedEntity(prefix)) {
+        sb.append(Entities.getByName(prefix));
+        return at + len;
+      }
     }
     sb.append('&');
     return at;
@@ -846,8 +855,8 @@ public final class StreamingMainContent {
         return rawText(id, nameFrom, nameTo, k);
       }
       if (id == PLAINTEXT) {
-        if (k < n) {
-          text(k, n);
+        if (k < n && chrome < 0 && inBody) {
+          textNode(c, k, n); // the rest of the input, as it is: no markup, no references
         }
         return n;
       }
