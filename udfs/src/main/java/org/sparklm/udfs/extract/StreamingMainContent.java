@@ -37,7 +37,6 @@ public final class StreamingMainContent {
 
   /** Open elements beyond this depth are not tracked (their start tags are ignored). */
   static final int MAX_DEPTH = 1024;
-  static final boolean DEBUG = Boolean.getBoolean("smc.debug");
 
   public static MainContent.Page extract(String html, String baseUri) {
     return extract(html, baseUri, MainContent.Limits.DEFAULTS);
@@ -1684,7 +1683,6 @@ public final class StreamingMainContent {
           st[p + 3] |= st[s + 3];
         }
         boolean judged = rootNo == ROOT_UNKNOWN || (f & F_IN_ROOT) != 0;
-        if (DEBUG) System.err.println("judge " + NAMES[id] + " " + java.util.Arrays.toString(java.util.Arrays.copyOfRange(st, s, s + 4)) + " flags " + f);
         if (judged && st[s + 1] >= 3 && st[s + 3] == 0 && st[s] > 0 && st[s + 2] > 0.5 * st[s]) {
           if ((f & F_HAS_CAND) != 0) {
             if (deferredCount * 2 == deferred.length) {
