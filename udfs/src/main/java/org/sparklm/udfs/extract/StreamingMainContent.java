@@ -48,7 +48,7 @@ public final class StreamingMainContent {
     }
     long deadline = MainContent.cpuNanos() + limits.maxMillis() * 1_000_000L;
     char[] c = html.toCharArray();
-    Pass p = new Pass(c, deadline, Pass.ROOT_UNKNOWN);
+    Pass p = new Pass(html, c, deadline, Pass.ROOT_UNKNOWN);
     p.run();
     int root;       // element number of the root, -1 for the body
     int start;
@@ -76,7 +76,7 @@ public final class StreamingMainContent {
       inline = false;
     }
     if (p.deferredInside(root)) {
-      p = new Pass(c, deadline, root);
+      p = new Pass(html, c, deadline, root);
       p.run();
       if (root >= 0) {
         start = p.rootStart;
@@ -117,7 +117,7 @@ public final class StreamingMainContent {
   static final int TABLE_PART = 1 << 14;   // ignored outside a table
   static final int FOREIGN = 1 << 15;      // svg, math: self-closing tags inside are honoured
 
-  private static final int TABLE_SIZE = 512;
+  private static final int TABLE_SIZE = 1024;
   private static final char[][] TABLE_NAMES = new char[TABLE_SIZE][];
   private static final int[] TABLE_IDS = new int[TABLE_SIZE];
   private static final int[] PROPS = new int[160];
@@ -133,7 +133,7 @@ public final class StreamingMainContent {
     for (char ch : n) {
       h = h * 31 + ch;
     }
-    int slot = h & (TABLE_SIZE - 1);
+    int slot = (h ^ (h >>> 7)) & (TABLE_SIZE - 1);
     while (TABLE_NAMES[slot] != null) {
       slot = (slot + 1) & (TABLE_SIZE - 1);
     }
@@ -253,7 +253,7 @@ public final class StreamingMainContent {
       }
       h = h * 31 + ch;
     }
-    int slot = h & (TABLE_SIZE - 1);
+    int slot = (h ^ (h >>> 7)) & (TABLE_SIZE - 1);
     for (char[] n; (n = TABLE_NAMES[slot]) != null; slot = (slot + 1) & (TABLE_SIZE - 1)) {
       if (n.length == len && sameLower(c, from, n)) {
         return TABLE_IDS[slot];
@@ -277,31 +277,69 @@ public final class StreamingMainContent {
 
   // ---- chrome words, roles --------------------------------------------------------------
 
-  private static final char[][] CHROME = MainContent.CHROME_WORDS.stream().map(String::toCharArray).toArray(char[][]::new);
-  private static final char[][] ROLES = {
-      "navigation".toCharArray(), "banner".toCharArray(), "contentinfo".toCharArray(), "complementary".toCharArray(),
-      "search".toCharArray(), "menu".toCharArray(), "menubar".toCharArray(), "dialog".toCharArray(), "alert".toCharArray()};
+  /** A set of lower-case ASCII words, looked up in a range of a char array without allocating. */
+  static final class Words {
+    private final char[][] slots;
+    private final int mask;
+    private final int maxLen;
+    private final long[] firsts;    // per length, a bit per first letter a-z that some word has: most class words stop here
 
-  /** Whether {@code c[from, to)}, lower-cased, is one of {@code words}. */
-  private static boolean isWord(char[][] words, char[] c, int from, int to) {
-    int len = to - from;
-    for (char[] w : words) {
-      if (w.length == len && sameLowerAscii(c, from, w)) {
-        return true;
+    Words(java.util.Collection<String> words) {
+      int size = Integer.highestOneBit(Math.max(4, words.size() * 4) - 1) << 1;
+      slots = new char[size][];
+      mask = size - 1;
+      int max = 0;
+      for (String w : words) {
+        max = Math.max(max, w.length());
       }
+      firsts = new long[max + 1];
+      for (String w : words) {
+        char[] n = w.toCharArray();
+        firsts[n.length] |= 1L << (n[0] & 63);
+        int slot = hash(n, 0, n.length) & mask;
+        while (slots[slot] != null) {
+          slot = (slot + 1) & mask;
+        }
+        slots[slot] = n;
+      }
+      maxLen = max;
     }
-    return false;
-  }
 
-  private static boolean sameLowerAscii(char[] c, int from, char[] lower) {
-    for (int k = 0; k < lower.length; k++) {
-      char ch = c[from + k];
-      if (ch != lower[k] && Character.toLowerCase(ch) != lower[k]) {
+    private static int hash(char[] c, int from, int to) {
+      int h = 0;
+      for (int i = from; i < to; i++) {
+        char ch = c[i];
+        h = h * 31 + (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      }
+      return h ^ (h >>> 16);
+    }
+
+    /** Whether {@code c[from, to)}, ASCII letters lower-cased, is one of the words. */
+    boolean contains(char[] c, int from, int to) {
+      int len = to - from;
+      if (len > maxLen || len == 0) {
         return false;
       }
+      char first = c[from];
+      if (first >= 'A' && first <= 'Z') {
+        first += 32;
+      }
+      if (first > 127 || (firsts[len] & (1L << (first & 63))) == 0) {
+        return false;
+      }
+      for (int slot = hash(c, from, to) & mask; slots[slot] != null; slot = (slot + 1) & mask) {
+        char[] w = slots[slot];
+        if (w.length == len && sameLower(c, from, w)) {
+          return true;
+        }
+      }
+      return false;
     }
-    return true;
   }
+
+  private static final Words CHROME = new Words(MainContent.CHROME_WORDS);
+  private static final Words ROLES = new Words(java.util.List.of(
+      "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alert"));
 
   /** {@link MainContent#hasChromeWord} over {@code c[from, to)}, without allocating. */
   static boolean hasChromeWord(char[] c, int from, int to) {
@@ -317,8 +355,7 @@ public final class StreamingMainContent {
         continue;
       }
       if (start >= 0) {
-        if (i - start >= 2 && i - start <= 13 && isWord(CHROME, c, start, i)
-            || prevStart >= 0 && isWord(CHROME, c, prevStart, i)) {
+        if (CHROME.contains(c, start, i) || prevStart >= 0 && CHROME.contains(c, prevStart, i)) {
           return true;
         }
         prevStart = ch == '-' ? start : -1;
@@ -464,6 +501,7 @@ public final class StreamingMainContent {
   static final class Pass {
     static final int ROOT_UNKNOWN = -2;
 
+    final String html;              // the same characters: String.indexOf is vectorized
     final char[] c;
     final int n;
     final long deadline;
@@ -522,6 +560,7 @@ public final class StreamingMainContent {
     int openHeading;
     int openCell;
     int sinceCheck;
+    int nextAmp = -1;               // the next '&' at or after the last text run looked at (n: none)
 
     // results
     boolean bodyMain;            // <body role=main>: the body is the content root
@@ -543,7 +582,8 @@ public final class StreamingMainContent {
     int candStartNonBlank;        // nonBlank at the candidates' starts (main, article)
     int articleStartNonBlank;
 
-    Pass(char[] c, long deadline, int rootNo) {
+    Pass(String html, char[] c, long deadline, int rootNo) {
+      this.html = html;
       this.c = c;
       this.n = c.length;
       this.deadline = deadline;
@@ -576,8 +616,9 @@ public final class StreamingMainContent {
         int lt = i;
         // a text run: up to the next '<' that starts markup
         while (true) {
-          while (lt < n && c[lt] != '<') {
-            lt++;
+          lt = html.indexOf('<', lt);
+          if (lt < 0) {
+            lt = n;
           }
           if (lt >= n || startsMarkup(lt)) {
             break;
@@ -693,12 +734,7 @@ public final class StreamingMainContent {
     }
 
     private int indexOf(char x, int from) {
-      for (int k = from; k < n; k++) {
-        if (c[k] == x) {
-          return k;
-        }
-      }
-      return -1;
+      return html.indexOf(x, from);
     }
 
     private int indexOf(String s, int from) {
@@ -1073,7 +1109,13 @@ public final class StreamingMainContent {
         }
         enterBody();
       }
-      if (contains(c, from, to, '&')) {
+      if (nextAmp < from) {
+        nextAmp = html.indexOf('&', from);
+        if (nextAmp < 0) {
+          nextAmp = n;
+        }
+      }
+      if (nextAmp < to) {
         scratch.setLength(0);
         unescape(c, from, to, scratch);
         textNode(scratchChars(), 0, scratch.length());
@@ -1343,7 +1385,7 @@ public final class StreamingMainContent {
       boolean isChrome = (props & DROP) != 0 || hidden || ariaHidden;
       if (!isChrome && roleFrom >= 0) {
         String role = value(roleFrom, roleTo).toLowerCase(java.util.Locale.ROOT);
-        isChrome = !role.isEmpty() && isWord(ROLES, role.toCharArray(), 0, role.length());
+        isChrome = !role.isEmpty() && ROLES.contains(role.toCharArray(), 0, role.length());
       }
       if (!isChrome && (id == HEADER || id == FOOTER) && content == 0) {
         isChrome = true;
