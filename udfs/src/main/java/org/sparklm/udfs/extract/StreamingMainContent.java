@@ -560,7 +560,8 @@ public final class StreamingMainContent {
     int openHeading;
     int openCell;
     int sinceCheck;
-    int nextAmp = -1;               // the next '&' at or after the last text run looked at (n: none)
+    int nextAmp = -1;
+    final int[] noEndFrom = filled(nextId, Integer.MAX_VALUE); // per raw-text tag: no end tag at or after this index               // the next '&' at or after the last text run looked at (n: none)
 
     // results
     boolean bodyMain;            // <body role=main>: the body is the content root
@@ -995,9 +996,10 @@ public final class StreamingMainContent {
       int k = from;
       int end = n;
       int after = n;
-      while (true) {
+      while (from < noEndFrom[id]) {
         int lt = indexOf('<', k);
         if (lt < 0) {
+          noEndFrom[id] = from; // no end tag after here: later ones need not look again (no quadratic scans)
           break;
         }
         if (lt + 2 + nameLen <= n && c[lt + 1] == '/' && regionMatchesName(lt + 2, nameFrom, nameLen)
@@ -1038,6 +1040,12 @@ public final class StreamingMainContent {
         endTag(id, nameFrom, nameTo);
       }
       return after;
+    }
+
+    private static int[] filled(int size, int v) {
+      int[] a = new int[size];
+      java.util.Arrays.fill(a, v);
+      return a;
     }
 
     private boolean regionMatchesName(int at, int nameFrom, int len) {

@@ -122,6 +122,22 @@ class StreamingMainContentTest extends MainContentCases {
     assertEquals("x", text(mixed));
   }
 
+  /**
+   * Inputs that make a naive pass quadratic (each unclosed raw-text element searching to the end
+   * for its end tag, end tags walking a deep stack): all well inside the default CPU limit, which
+   * each of them would hit by far if they were quadratic (~50-100 ms each here when linear).
+   */
+  @Test
+  void repeatedUnclosedElementsStayLinear() {
+    int k = 100_000;
+    for (String html : List.of("<textarea>a".repeat(k), "<p><title>t".repeat(k), "<noscript>n".repeat(k), "<script>".repeat(k),
+        "<span>".repeat(2000) + "</x>".repeat(k), "<a href=1><div>".repeat(k), "<table><td>".repeat(k), "<dd><dt>".repeat(k),
+        "&notanentity".repeat(k), "<article>x</article>".repeat(k), "<div><a href=1>a</a><a href=2>b</a><a href=3>c</a><article>x</article></div>".repeat(k / 4))) {
+      StreamingMainContent.extract(html, "");
+    }
+    assertEquals(MainContent.text("<p><title>t".repeat(3)), text("<p><title>t".repeat(3)));
+  }
+
   @Test
   void unterminatedCommentScriptAndQuoteSwallowTheRest() {
     assertEquals("before", text("<p>before</p><!-- never closed <p>after</p>"));
