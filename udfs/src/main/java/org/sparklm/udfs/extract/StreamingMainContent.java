@@ -586,8 +586,24 @@ public final class StreamingMainContent {
     int openHeading;
     int openCell;
     int sinceCheck;
-    int nextAmp = -1;
-    final int[] noEndFrom = filled(nextId, Integer.MAX_VALUE); // per raw-text tag: no end tag at or after this index               // the next '&' at or after the last text run looked at (n: none)
+    final int[] noEndFrom = filled(nextId, Integer.MAX_VALUE); // per raw-text tag: no end tag at or after this index
+    int nextAmp = -1;               // no '&' in [ampFrom, nextAmp) (nextAmp n: none left)
+    int ampFrom;
+
+    /** Whether {@code c[from, to)} holds a '&': one vectorized indexOf per '&' of the page, as ranges are asked for in order. */
+    private boolean hasAmp(int from, int to) {
+      if (from < ampFrom) {
+        return contains(c, from, to, '&'); // behind the cursor (an earlier attribute of the same tag)
+      }
+      if (nextAmp < from) {
+        nextAmp = html.indexOf('&', from);
+        if (nextAmp < 0) {
+          nextAmp = n;
+        }
+      }
+      ampFrom = from;
+      return nextAmp < to;
+    }
 
     // results
     boolean bodyMain;            // <body role=main>: the body is the content root
@@ -999,7 +1015,7 @@ public final class StreamingMainContent {
       if (vf < 0) {
         return "";
       }
-      if (!contains(c, vf, vt, '&')) {
+      if (!hasAmp(vf, vt)) {
         return new String(c, vf, vt - vf);
       }
       return org.jsoup.parser.Parser.unescapeEntities(new String(c, vf, vt - vf), true);
@@ -1009,7 +1025,7 @@ public final class StreamingMainContent {
       if (vf < 0 || vt <= vf) {
         return false;
       }
-      if (!contains(c, vf, vt, '&')) {
+      if (!hasAmp(vf, vt)) {
         return hasChromeWord(c, vf, vt);
       }
       char[] v = value(vf, vt).toCharArray();
@@ -1149,13 +1165,7 @@ public final class StreamingMainContent {
       if (chrome >= 0) {
         return;
       }
-      if (nextAmp < from) {
-        nextAmp = html.indexOf('&', from);
-        if (nextAmp < 0) {
-          nextAmp = n;
-        }
-      }
-      if (nextAmp < to) {
+      if (hasAmp(from, to)) {
         scratch.setLength(0);
         unescape(c, from, to, scratch);
         textNode(scratchChars(), 0, scratch.length());
