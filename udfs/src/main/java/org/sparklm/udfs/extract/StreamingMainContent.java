@@ -31,12 +31,13 @@ import org.sparklm.udfs.text.HtmlText;
  * rows close theirs, a heading closes a heading), {@code </p>} alone is an empty paragraph, an end
  * tag closes up to its element when it is in scope and is ignored otherwise, head elements before
  * the body stay out of it, and an {@code <a>} closed by another element's end is reopened around
- * the following text (jsoup's active formatting elements, for {@code <a>} only).
+ * the following text (jsoup's active formatting elements, for {@code <a>} only); inside a
+ * {@code <select>} only options and scripts go in, other tags are ignored.
  *
  * <p>What it deliberately does not do: the adoption agency algorithm (an inline element closed
  * across a block is closed in place: the block stays where it is, no copy is made inside it), foster
  * parenting of text misplaced inside {@code <table>}, script-data escape states
- * ({@code <!--<script>} inside a script), the "in select" and "in frameset" modes, reopening
+ * ({@code <!--<script>} inside a script), "in select in table" and "in frameset", reopening
  * formatting elements other than {@code <a>}, quirks mode beyond a rough doctype test (in quirks
  * mode a {@code <table>} does not close an open {@code <p>}), and more than {@link #MAX_DEPTH}
  * open elements (deeper start tags are ignored, their text kept). On every page of the dev crawl,
@@ -1370,6 +1371,25 @@ public final class StreamingMainContent {
         return;
       }
       int props = id == 0 ? 0 : PROPS[id];
+      if (openSelect > 0) {
+        // "in select": options and scripts go in, <select> ends it, input/keygen/textarea end it and go on, the rest is ignored
+        if (id == SELECT) {
+          popTo(depthOf(SELECT));
+          return;
+        }
+        if (id == INPUT || id == KEYGEN || id == TEXTAREA) {
+          popTo(depthOf(SELECT));
+        } else if (id == OPTION || id == OPTGROUP) {
+          if (tag[depth - 1] == OPTION) {
+            pop();
+          }
+          if (id == OPTGROUP && tag[depth - 1] == OPTGROUP) {
+            pop();
+          }
+        } else if (id != SCRIPT && id != TEMPLATE) {
+          return;
+        }
+      }
       // implied end tags
       if ((props & CLOSES_P) != 0 || id == TABLE && !quirks) {
         closeP();
@@ -1416,9 +1436,6 @@ public final class StreamingMainContent {
           }
         }
       } else if (id == FORM && openForm > 0) {
-        return;
-      } else if (id == SELECT && openSelect > 0) {
-        popTo(depthOf(SELECT));
         return;
       }
       if (pendingA && ((props & SPECIAL) == 0 || (props & RECON) != 0)) {
@@ -1622,6 +1639,8 @@ public final class StreamingMainContent {
     }
 
     static final int ADDRESS = tagIdOf("address");
+    static final int INPUT = tagIdOf("input");
+    static final int KEYGEN = tagIdOf("keygen");
 
     /** Closes the inline element at {@code d}: popped when nothing special is above it, else closed in place. */
     private void closeInline(int d) {
@@ -1657,6 +1676,16 @@ public final class StreamingMainContent {
       }
       if (id == HTML || id == BODY) {
         return;
+      }
+      if (openSelect > 0) {
+        if (id == SELECT) {
+          popTo(depthOf(SELECT));
+        } else if (id == OPTGROUP && tag[depth - 1] == OPTION && depth >= 2 && tag[depth - 2] == OPTGROUP) {
+          popTo(depth - 2);
+        } else if ((id == OPTION || id == OPTGROUP) && tag[depth - 1] == id) {
+          pop();
+        }
+        return; // "in select": other end tags are ignored
       }
       if (id == P) {
         int d = pInButtonScope();

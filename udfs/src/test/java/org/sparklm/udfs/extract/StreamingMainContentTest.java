@@ -127,6 +127,17 @@ class StreamingMainContentTest extends MainContentCases {
     assertEquals("", text("<div><p><a href=x>link</p><p>para one two three four five</p><div>d</div><a href=2>q</a><a href=3>r</a></div>"));
   }
 
+  /** Inside a {@code <select>} only options go in; an unclosed one swallows the page, as in jsoup. */
+  @Test
+  void selectKeepsItsOwnRules() {
+    for (String html : List.of("<p>a<select><option>x<div>y</div><p>z</select>b</p>", "<div>a<select><option>x</div><p>never</p>",
+        "<div>a<select><option>x<input>b</div>c", "<select><optgroup><option>1<optgroup><option>2</optgroup></select>after",
+        "<p>q<select>o</p></select>r")) {
+      assertEquals(MainContent.text(html), text(html), html);
+    }
+    assertEquals("a", text("<div>a<select><option>x</div><p>never</p>"));
+  }
+
   @Test
   void deepNestingIsBoundedNotARecursionOrAQuadraticWalk() {
     int n = 100_000;
