@@ -929,7 +929,7 @@ public final class StreamingMainContent {
         }
         attribute(an, ae, vf, vt);
       }
-      startElement(id, nameFrom, nameTo, k);
+      startElement(id, nameFrom, nameTo);
       if (id != 0 && (PROPS[id] & RAW) != 0) {
         return rawText(id, nameFrom, nameTo, k);
       }
@@ -1178,8 +1178,11 @@ public final class StreamingMainContent {
     /** One text node (already decoded) inside the body and outside chrome. */
     private void textNode(char[] t, int from, int to) {
       if (perma >= 0) {
-        if (aChars.length() < 64) {
-          aChars.append(t, from, Math.min(to - from, 64));
+        if (aChars.length() + to - from <= 64) {
+          aChars.append(t, from, to - from);
+        } else {
+          aChars.setLength(0);
+          aChars.append("(long)"); // too long to be a permalink mark
         }
       }
       boolean blank = isJsoupBlank(t, from, to);
@@ -1327,7 +1330,6 @@ public final class StreamingMainContent {
     }
 
     static final int BUTTON = tagIdOf("button");
-    static final int LISTING = tagIdOf("listing");
 
     private static int tagIdOf(String name) {
       char[] n = name.toCharArray();
@@ -1347,7 +1349,7 @@ public final class StreamingMainContent {
       }
     }
 
-    private void startElement(int id, int from, int to, int after) {
+    private void startElement(int id, int from, int to) {
       if (!inBody) {
         if (id == HTML || id == HEAD) {
           return;
@@ -1693,7 +1695,7 @@ public final class StreamingMainContent {
           popTo(d);
         } else {
           resetAttributes();
-          startElement(P, from, to, 0); // </p> without <p>: an empty paragraph
+          startElement(P, from, to); // </p> without <p>: an empty paragraph
           if (depth > 0 && tag[depth - 1] == P) {
             pop();
           }
@@ -1702,7 +1704,7 @@ public final class StreamingMainContent {
       }
       if (id == BR) {
         resetAttributes();
-        startElement(BR, from, to, 0);
+        startElement(BR, from, to);
         return;
       }
       if (id == 0) {
@@ -1884,7 +1886,11 @@ public final class StreamingMainContent {
         rootEnd = out.length();
       }
       if ((f & F_HAS_CAND) != 0 && d > 0) {
-        flags[d - 1] |= F_HAS_CAND;
+        int q = d - 1;
+        while (q > 0 && (flags[q] & F_DEAD) != 0) {
+          q--; // closed-in-place frames are transparent
+        }
+        flags[q] |= F_HAS_CAND;
       }
     }
 

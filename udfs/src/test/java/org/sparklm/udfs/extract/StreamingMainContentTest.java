@@ -139,6 +139,16 @@ class StreamingMainContentTest extends MainContentCases {
   }
 
   @Test
+  void permalinksAreOnlyTheMarks() {
+    for (String html : List.of("<h2>Title<a href=#t>¶</a></h2><p>See <a href=#x> link </a>.</p>",
+        "<p>See <a href=#x>link" + " ".repeat(100) + "x</a> here</p>", "<p>a <a href=#x>&para;</a> b <a href=#y><b>#</b></a> c</p>",
+        "<ul><li><a href=1>#</a><li><a href=2>one</a><li><a href=3>two</a><li><a href=4>three</a></ul><p>text</p>")) {
+      assertEquals(MainContent.text(html), text(html), html);
+    }
+    assertEquals("Title\n\nSee .", text("<h2>Title<a href=#t>¶</a></h2><p>See <a href=#x> link </a>.</p>"));
+  }
+
+  @Test
   void deepNestingIsBoundedNotARecursionOrAQuadraticWalk() {
     int n = 100_000;
     String closed = "<div>".repeat(n) + "deep text" + "</div>".repeat(n) + "<p>after</p>";
