@@ -26,6 +26,10 @@ import org.sparklm.udfs.text.HtmlText;
  * says they are chrome, prefer {@code <main>} / {@code role=main} / a single {@code <article>},
  * and drop blocks whose text is mostly link text.
  *
+ * <p>Ingest and {@code sparklm_main_text} use {@link StreamingMainContent}, the same rules in one
+ * pass without a DOM; this class is the reference it is tested against
+ * and stays available as {@code WarcIngest.Extractor.MAIN_CONTENT_DOM}.
+ *
  * <p>A page larger than {@link Limits#maxChars} is not parsed, and one whose walk takes longer
  * than {@link Limits#maxMillis} is abandoned: both raise {@link LimitException}, so one
  * pathological page cannot hold up a task. The time is the extracting thread's CPU time, not the
@@ -96,7 +100,7 @@ public final class MainContent {
     return new Page(title, render(root, deadline));
   }
 
-  /** The {@code sparklm_main_text(html)} SQL function. */
+  /** The main text of {@code html} on the DOM ({@code sparklm_main_text} is {@link StreamingMainContent#text}). */
   public static String text(String html) {
     return html == null ? null : extract(html, "").text();
   }
@@ -105,11 +109,11 @@ public final class MainContent {
   private static final boolean CPU_CLOCK = THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
   /** This thread's CPU time (the wall clock where the JVM cannot tell), checked every 1,024 nodes. */
-  private static long cpuNanos() {
+  static long cpuNanos() {
     return CPU_CLOCK ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
-  private static void checkTime(long deadline) {
+  static void checkTime(long deadline) {
     if (cpuNanos() > deadline) {
       throw new LimitException("extraction took over its time limit");
     }

@@ -24,6 +24,7 @@ import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcResponse;
 import org.sparklm.udfs.text.Charsets;
 import org.sparklm.udfs.extract.MainContent;
+import org.sparklm.udfs.extract.StreamingMainContent;
 import org.sparklm.udfs.text.HtmlText;
 
 /**
@@ -48,8 +49,14 @@ public final class WarcIngest {
 
   /** How HTML becomes a document's text. */
   public enum Extractor {
-    /** {@link MainContent}: the article without navigation, headers, footers and link farms. */
+    /**
+     * {@link StreamingMainContent}: the article without navigation, headers, footers and link
+     * farms, in one pass over the HTML (about 4x faster than the DOM version, same output on
+     * well-formed pages).
+     */
     MAIN_CONTENT,
+    /** {@link MainContent}: the same rules on jsoup's DOM (the reference the streaming one is tested against). */
+    MAIN_CONTENT_DOM,
     /** {@link HtmlText}: every visible text node of the page. */
     VISIBLE_TEXT
   }
@@ -176,7 +183,8 @@ public final class WarcIngest {
       } else {
         MainContent.Page page;
         try {
-          page = MainContent.extract(text, url, opts.extractLimits());
+          page = opts.extractor() == Extractor.MAIN_CONTENT_DOM ? MainContent.extract(text, url, opts.extractLimits())
+              : StreamingMainContent.extract(text, url, opts.extractLimits());
         } catch (MainContent.LimitException e) {
           return new Reject(file, offset, url, Reasons.EXTRACT_LIMIT, e.getMessage());
         }

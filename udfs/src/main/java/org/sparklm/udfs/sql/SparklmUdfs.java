@@ -28,6 +28,7 @@ public final class SparklmUdfs {
   /** Also the tokenizer functions, with the tokenizer at {@code tokenizerPath} (setting tokenizer.path). */
   public static void registerAll(SparkSession spark, String tokenizerPath) {
     spark.udf().register("sparklm_html_text", (UDF1<String, String>) HtmlText::visibleText, DataTypes.StringType);
+    spark.udf().register("sparklm_main_text", (UDF1<String, String>) org.sparklm.udfs.extract.StreamingMainContent::text, DataTypes.StringType);
     org.sparklm.udfs.tokenize.TokenizeUdfs.register(spark, tokenizerPath);
     // corpus quality (issue 3): each rule function returns the failing rule's name, or NULL when the text passes
     spark.udf().register("sparklm_gopher_quality", (UDF1<String, String>) GopherQuality::rule, DataTypes.StringType);

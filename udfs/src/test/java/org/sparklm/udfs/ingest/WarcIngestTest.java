@@ -70,6 +70,19 @@ class WarcIngestTest {
     assertTrue(!argparse.text().contains("<div") && !argparse.text().contains("function("), "markup and scripts gone");
   }
 
+  /** The default (one-pass) extractor and the DOM one make the same documents from the dev crawl. */
+  @Test
+  void mainContentAndTheDomExtractorGiveTheSameDocuments() throws IOException {
+    WarcIngest.Options dom = new WarcIngest.Options(OPTS.maxRecordBytes(), OPTS.maxInvalidByteFraction(), OPTS.contentTypes(),
+        WarcIngest.Extractor.MAIN_CONTENT_DOM, org.sparklm.udfs.extract.MainContent.Limits.DEFAULTS);
+    assertEquals(WarcIngest.Extractor.MAIN_CONTENT, OPTS.extractor());
+    List<WarcIngest.Item> viaDom = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(TestWarcs.devSample())) {
+      WarcIngest.read(TestWarcs.devSample().toString(), in, dom, viaDom::add);
+    }
+    assertEquals(viaDom, read(TestWarcs.devSample()));
+  }
+
   @Test
   void docIdsAreStableAcrossReadsAndUniqueWithinTheCrawl() throws IOException {
     List<String> a = read(TestWarcs.devSample()).stream().map(i -> ((WarcIngest.Doc) i).docId()).toList();
