@@ -125,7 +125,11 @@ public final class IngestJob {
   /** The reader options a config stands for. */
   public static WarcIngest.Options options(IngestConfig cfg) {
     return new WarcIngest.Options(cfg.maxRecordBytes(), cfg.maxInvalidByteFraction(), cfg.contentTypes(),
-        cfg.extractor().equals("visible_text") ? WarcIngest.Extractor.VISIBLE_TEXT : WarcIngest.Extractor.MAIN_CONTENT,
+        switch (cfg.extractor()) {
+          case "visible_text" -> WarcIngest.Extractor.VISIBLE_TEXT;
+          case "main_content_dom" -> WarcIngest.Extractor.MAIN_CONTENT_DOM;
+          default -> WarcIngest.Extractor.MAIN_CONTENT;
+        },
         new MainContent.Limits(cfg.maxExtractChars(), cfg.maxExtractMillis()));
   }
 

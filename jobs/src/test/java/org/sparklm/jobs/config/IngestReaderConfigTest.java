@@ -35,6 +35,9 @@ class IngestReaderConfigTest {
     assertEquals(WarcIngest.Extractor.VISIBLE_TEXT, IngestJob.options(c.ingest()).extractor());
     assertEquals("jsonl", c.ingest().format());
     assertEquals("content", c.ingest().textField());
+    assertEquals(WarcIngest.Extractor.MAIN_CONTENT_DOM,
+        IngestJob.options(SparklmConfig.load(null, List.of("ingest.extractor=main_content_dom")).ingest()).extractor());
+    assertThrows(ConfigException.class, () -> SparklmConfig.load(null, List.of("ingest.extractor=readability")));
     ConfigException e = assertThrows(ConfigException.class, () -> SparklmConfig.load(null, List.of("ingest.format=csv")));
     assertTrue(e.getMessage().contains("ingest.format"), e.getMessage());
   }
