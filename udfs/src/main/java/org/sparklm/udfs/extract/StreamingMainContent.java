@@ -1132,17 +1132,26 @@ public final class StreamingMainContent {
       return b.toString().trim();
     }
 
-    private void cdata(int from, int to) {
+    /**
+     * What a text run does to the tree before it is written: blank text before the body is
+     * dropped, other text opens the body and reopens a pending {@code <a>}; false when the run
+     * is not written (before the body, or inside chrome).
+     */
+    private boolean textGoesOut(int from, int to) {
       if (!inBody) {
         if (isJsoupBlank(c, from, to)) {
-          return;
+          return false;
         }
         enterBody();
       }
       if (pendingA) {
         reopenA();
       }
-      if (chrome >= 0) {
+      return chrome < 0;
+    }
+
+    private void cdata(int from, int to) {
+      if (!textGoesOut(from, to)) {
         return;
       }
       if (to > from) {
@@ -1154,16 +1163,7 @@ public final class StreamingMainContent {
 
     /** A text run {@code c[from, to)} between two tokens, references not yet decoded. */
     private void text(int from, int to) {
-      if (!inBody) {
-        if (isJsoupBlank(c, from, to)) {
-          return;
-        }
-        enterBody();
-      }
-      if (pendingA) {
-        reopenA();
-      }
-      if (chrome >= 0) {
+      if (!textGoesOut(from, to)) {
         return;
       }
       if (hasAmp(from, to)) {
