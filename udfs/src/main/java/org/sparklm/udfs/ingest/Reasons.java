@@ -8,7 +8,10 @@ public final class Reasons {
   public static final String NOT_WARC = "not_warc";
   /** The file ends inside a record (a cut download, a truncated gzip member). */
   public static final String TRUNCATED = "truncated";
-  /** A WARC record whose headers or framing cannot be parsed; the rest of the file is unreadable. */
+  /**
+   * A WARC record whose headers or framing cannot be parsed: when the framing is broken the rest
+   * of the file goes with it; a framed record with unusable headers is rejected alone.
+   */
   public static final String CORRUPT_RECORD = "corrupt_record";
   /** A response record whose HTTP status line or headers cannot be parsed. */
   public static final String MALFORMED_HTTP = "malformed_http";

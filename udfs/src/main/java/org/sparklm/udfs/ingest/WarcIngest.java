@@ -108,12 +108,19 @@ public final class WarcIngest {
         WarcRecord record = next.get();
         lastOffset = reader.position();
         Item item;
-        if (record instanceof WarcResponse response) {
-          item = toItem(file, lastOffset, response, opts);
-        } else if (record instanceof WarcConversion conversion) {
-          item = toItem(file, lastOffset, conversion, opts); // WET: text already extracted
-        } else {
-          continue;
+        try {
+          if (record instanceof WarcResponse response) {
+            item = toItem(file, lastOffset, response, opts);
+          } else if (record instanceof WarcConversion conversion) {
+            item = toItem(file, lastOffset, conversion, opts); // WET: text already extracted
+          } else {
+            continue;
+          }
+        } catch (RuntimeException e) {
+          // headers the reader framed but a later step cannot use (two WARC-Record-IDs...): this
+          // record is the reject, the records after it are still read
+          item = new Reject(file, lastOffset, record.headers().first("WARC-Target-URI").orElse(null), Reasons.CORRUPT_RECORD,
+              oneLine(e));
         }
         if (item instanceof Reject r && (Reasons.TRUNCATED.equals(r.reason()) || Reasons.READ_ERROR.equals(r.reason()))) {
           pending = record;

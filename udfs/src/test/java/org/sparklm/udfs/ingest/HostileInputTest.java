@@ -113,4 +113,27 @@ class HostileInputTest {
     assertEquals(Reasons.MALFORMED_HTTP, r.reason(), r.toString());
     assertEquals("http://bad.test/", r.url());
   }
+
+  /** A record the WARC reader parses but whose headers break a later step (two record ids) is one reject, not the rest of the file. */
+  @Test
+  void aRecordWithTwoRecordIdsIsOneReject() throws Exception {
+    byte[] http = WarcRecordWriter.http("text/html", "<html><body><p>duplicate ids</p></body></html>".getBytes(StandardCharsets.UTF_8));
+    String head = "WARC/1.0\r\nWARC-Type: response\r\n"
+        + "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+        + "WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000002>\r\n"
+        + "WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: http://dup.test/\r\n"
+        + "Content-Type: application/http; msgtype=response\r\nContent-Length: " + http.length + "\r\n\r\n";
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    raw.write(head.getBytes(StandardCharsets.US_ASCII));
+    raw.write(http);
+    raw.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
+      g.write(raw.toByteArray());
+    }
+    WarcIngest.Reject r = onlyReject(readWithGoodAfter(gz.toByteArray()));
+    assertEquals(Reasons.CORRUPT_RECORD, r.reason(), r.toString());
+    assertEquals("http://dup.test/", r.url(), r.toString());
+    assertTrue(r.detail().contains("WARC-Record-ID"), r.toString());
+  }
 }
