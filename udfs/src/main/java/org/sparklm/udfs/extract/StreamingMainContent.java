@@ -528,6 +528,7 @@ public final class StreamingMainContent {
     String title;
 
     boolean inBody;
+    int headTemplate;               // open <template> elements in the head: their content stays there
     boolean quirks = true;
     boolean sawElement;
 
@@ -1069,15 +1070,12 @@ public final class StreamingMainContent {
           unescape(c, from, end, scratch);
           title = normaliseTitle(scratch);
         }
-      } else if (depthOf(id) >= 0 && chrome < 0 && (PROPS[id] & DROP) == 0 && end > from) {
-        // title in the body, xmp, noembed, noframes: their content is text (RCDATA for title)
-        if (id == TITLE) {
-          scratch.setLength(0);
-          unescape(c, from, end, scratch);
-          textNode(scratchChars(), 0, scratch.length());
-        } else {
-          textNode(c, from, end);
-        }
+      } else if (id == TITLE && depthOf(id) >= 0 && chrome < 0 && end > from) {
+        // a title in the body is RCDATA: its content is a text node; xmp, noembed and noframes
+        // hold raw text, which jsoup keeps as data (as in a script), not text
+        scratch.setLength(0);
+        unescape(c, from, end, scratch);
+        textNode(scratchChars(), 0, scratch.length());
       }
       if (end < n || after == n) {
         endTag(id, nameFrom, nameTo);
@@ -1139,7 +1137,7 @@ public final class StreamingMainContent {
      */
     private boolean textGoesOut(int from, int to) {
       if (!inBody) {
-        if (isJsoupBlank(c, from, to)) {
+        if (headTemplate > 0 || isJsoupBlank(c, from, to)) {
           return false;
         }
         enterBody();
@@ -1351,6 +1349,12 @@ public final class StreamingMainContent {
 
     private void startElement(int id, int from, int to) {
       if (!inBody) {
+        if (id == TEMPLATE || headTemplate > 0) {
+          if (id == TEMPLATE) {
+            headTemplate++; // a template in the head holds its content: none of it opens the body
+          }
+          return;
+        }
         if (id == HTML || id == HEAD) {
           return;
         }
@@ -1674,6 +1678,9 @@ public final class StreamingMainContent {
 
     private void endTag(int id, int from, int to) {
       if (!inBody) {
+        if (id == TEMPLATE && headTemplate > 0) {
+          headTemplate--;
+        }
         return; // </head>, </html>, </body>, stray end tags: nothing rendered yet
       }
       if (id == HTML || id == BODY) {

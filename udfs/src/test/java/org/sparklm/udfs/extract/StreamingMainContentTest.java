@@ -260,6 +260,29 @@ class StreamingMainContentTest extends MainContentCases {
     assertNull(StreamingMainContent.text(null));
   }
 
+  /** A {@code <template>} in the head keeps its content there: none of it opens the body or is rendered. */
+  @Test
+  void aTemplateInTheHeadStaysOutOfTheBody() {
+    for (String html : List.of("<html><head><title>T</title><template id=x><div>tpl</div></template></head><body><p>y</p></body></html>",
+        "<head><template><p>x</p><template><p>inner</p></template><p>x2</p></template></head><p>y</p>",
+        "<head><title>T</title></head><template><p>x</p></template><body><p>y</p>",
+        "<head><template><title>In template</title></template><title>T</title></head><p>y</p>",
+        "<body><template><p>x</p></template><p>y</p>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("y", text("<head><template><p>x</p></template></head><p>y</p>"));
+  }
+
+  /** xmp, noembed and noframes hold raw text, which jsoup keeps as data (like a script's), not text; a title in the body is text. */
+  @Test
+  void rawTextElementsInTheBodyAreNotText() {
+    for (String html : List.of("<p>a</p><xmp><b>x</b></xmp><p>z</p>", "<noembed>n</noembed><p>y</p>", "<p>a</p><noframes>f</noframes>",
+        "<p>a</p><title>t &amp; u</title><p>z</p>", "<main><noembed>only</noembed></main><p>y</p>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("a\n\nz", text("<p>a</p><xmp><b>x</b></xmp><p>z</p>"));
+  }
+
   @Test
   void sizeLimitMessageIsTheDomVersions() {
     String big = "<p>" + "word ".repeat(1000) + "</p>";
