@@ -24,9 +24,12 @@ import org.sparklm.udfs.text.HtmlText;
  *
  * <p>Tree rules it follows (jsoup's, which are HTML5's): tags and attribute names
  * case-insensitive, the first of duplicate attributes wins, void elements, raw-text elements
- * (script, style, title, textarea, xmp, iframe, noembed, noframes, noscript, plaintext) ended only
- * by their own end tag (an unclosed title, textarea or noscript at the next start tag, as jsoup
- * does), comments (unterminated: to the end), doctype, CDATA as text, {@code <?...>}; implied
+ * (script, style, title, textarea, xmp, iframe, noembed, noframes, noscript in the head,
+ * plaintext) ended only by their own end tag (an unclosed title, textarea or noscript at the next
+ * start tag, as jsoup does; only title and plaintext content is text), a noscript in the body
+ * holding elements (jsoup parses with scripting off), a template in the head keeping its content
+ * there, a form directly in a table emptied at once and a misnested {@code </form>} taking only
+ * the form off the stack, comments (unterminated: to the end), doctype, CDATA as text, {@code <?...>}; implied
  * end tags (a block start closes {@code <p>}, li/dt/dd/option close their like, table cells and
  * rows close theirs, a heading closes a heading), {@code </p>} alone is an empty paragraph, an end
  * tag closes up to its element when it is in scope and is ignored otherwise, head elements before
@@ -99,7 +102,10 @@ public final class StreamingMainContent {
         end = p.out.length();
       }
     }
-    CharSequence text = p.out.subSequence(start, Math.max(start, end));
+    // an inline root's end is taken before its parent's closing newline, which can still drop
+    // trailing spaces it ended with (several in a <pre>): they are past the end of the output
+    end = Math.min(end, p.out.length());
+    CharSequence text = p.out.subSequence(Math.min(start, end), end);
     if (inline && text.length() > 0 && text.charAt(0) == ' ') {
       text = text.subSequence(1, text.length()); // a fresh render starts without the space an inline root got from its left
     }
@@ -931,7 +937,8 @@ public final class StreamingMainContent {
         attribute(an, ae, vf, vt);
       }
       startElement(id, nameFrom, nameTo);
-      if (id != 0 && (PROPS[id] & RAW) != 0) {
+      if (id != 0 && (PROPS[id] & RAW) != 0 && !(id == NOSCRIPT && inBody)) {
+        // (a noscript in the body holds elements, as in jsoup, which parses with scripting off)
         return rawText(id, nameFrom, nameTo, k);
       }
       if (id == PLAINTEXT) {
@@ -1450,7 +1457,8 @@ public final class StreamingMainContent {
       if (depth >= MAX_DEPTH) {
         return;
       }
-      boolean isVoid = (props & VOID) != 0 || selfClosing && (foreign > 0 || (props & FOREIGN) != 0);
+      boolean isVoid = (props & VOID) != 0 || selfClosing && (foreign > 0 || (props & FOREIGN) != 0)
+          || id == FORM && inTableMode(); // "in table": a form is inserted and popped at once, the rows stay outside it
       if (perma >= 0) {
         flags[perma] &= ~F_PERMA; // a child element: not a permalink
         perma = -1;
@@ -1481,6 +1489,33 @@ public final class StreamingMainContent {
       if (isVoid) {
         pop();
       }
+    }
+
+    /** The current node is a table, a table section or a row: the tree builder is "in table" (or body, or row). */
+    private boolean inTableMode() {
+      int t = tag[depth - 1];
+      return t == TABLE || t == TBODY || t == THEAD || t == TFOOT || t == TR;
+    }
+
+    /**
+     * {@code </form>}: the implied end tags (p, li, dd, dt, option) close, then the form is popped
+     * when it is the current node, else only taken off the stack: the elements above it stay open
+     * (inside it, so still skipped) and the skip ends when they have closed.
+     */
+    private void formEnd() {
+      int d = inScope(FORM, SCOPE);
+      if (d < 0) {
+        return;
+      }
+      for (int t; depth - 1 > d && ((t = tag[depth - 1]) == P || t == LI || t == DD || t == DT || t == OPTION || t == OPTGROUP); ) {
+        pop();
+      }
+      if (depth - 1 == d) {
+        pop();
+        return;
+      }
+      count(FORM, -1);
+      flags[d] |= F_DEAD;
     }
 
     /** MainContent.isChrome's tests on the element's own attributes (hidden, aria-hidden, role, style, class, id words). */
@@ -1765,6 +1800,10 @@ public final class StreamingMainContent {
         }
         return;
       }
+      if (id == FORM) {
+        formEnd();
+        return;
+      }
       if ((props & SPECIAL) != 0) {
         int d = inScope(id, SCOPE);
         if (d >= 0) {
@@ -1802,12 +1841,24 @@ public final class StreamingMainContent {
       }
     }
 
-    /** Closes the top element: its close newline, its link-farm judgment, its candidate range. */
+    /** Closes the top element; a skipped subtree whose root was taken off the stack ({@link #formEnd}) ends when that root is on top. */
     private void pop() {
+      popOne();
+      if (depth > 0 && depth - 1 == chrome && (flags[chrome] & F_DEAD) != 0) {
+        depth--;
+        chrome = -1;
+      }
+    }
+
+    /** Closes the top element: its close newline, its link-farm judgment, its candidate range. */
+    private void popOne() {
       int d = --depth;
       int id = tag[d];
       int f = flags[d];
       if ((f & F_DEAD) != 0) {
+        if (d == chrome) {
+          chrome = -1;
+        }
         return;
       }
       count(id, -1);

@@ -283,6 +283,38 @@ class StreamingMainContentTest extends MainContentCases {
     assertEquals("a\n\nz", text("<p>a</p><xmp><b>x</b></xmp><p>z</p>"));
   }
 
+  /** jsoup parses with scripting off: a noscript in the body holds elements, so it ends by the tree rules, not at the first {@code </noscript>}. */
+  @Test
+  void aNoscriptInTheBodyHoldsElements() {
+    for (String html : List.of("<p>a</p><noscript><p>b</p><p>c</p>", "<p>a</p><noscript><!-- </noscript> --><p>b</p></noscript><p>c</p>",
+        "<body><noscript><noscript></noscript>X</noscript><p>y</p>", "<head><noscript><link rel=x></noscript></head><p>y",
+        "<p>a</p><noscript><iframe src=\"gtm\" style=\"display:none\"></iframe></noscript><p>b</p>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("a", text("<p>a</p><noscript><p>b</p><p>c</p>"));
+  }
+
+  /** A form directly in a table is emptied at once (the rows stay outside it); a misnested {@code </form>} only takes the form off the stack. */
+  @Test
+  void formsInTablesAndMisnestedFormEndsFollowTheTreeBuilder() {
+    for (String html : List.of("<table><form action=x><tr><td>cell</td></tr></form></table><p>after</p>",
+        "<table><tbody><form><tr><td>c</td></tr></tbody></table>", "<table><tr><form><td>c</td></form></tr></table>",
+        "<div><form><div>x</form>y</div>z", "<form><div>in form</form><p>after form</p></div><p>more</p>",
+        "<form><p>x</form>y", "<form><div><p>x</form>y</div>z", "<form><table><tr><td>c</td></tr></table></form>p",
+        "<p>a<form>b</p>c</form>d")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("cell\n\nafter", text("<table><form action=x><tr><td>cell</td></tr></form></table><p>after</p>"));
+    assertEquals("z", text("<div><form><div>x</form>y</div>z"));
+  }
+
+  /** An inline role=main in a {@code <pre>} ending with spaces: its parent's newline drops them after the root's end was taken. */
+  @Test
+  void anInlineRootEndingInSpacesInsideAPre() {
+    assertEquals("text", text("<pre><span role=main>text   </span></pre>"));
+    assertEquals("\t#  spaced", text("<pre><span class=post role=main>\t#  spaced   "));
+  }
+
   @Test
   void sizeLimitMessageIsTheDomVersions() {
     String big = "<p>" + "word ".repeat(1000) + "</p>";
