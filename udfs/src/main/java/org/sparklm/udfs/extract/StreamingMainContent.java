@@ -1279,6 +1279,7 @@ public final class StreamingMainContent {
       aText = java.util.Arrays.copyOf(aText, cap);
       aLinkText = java.util.Arrays.copyOf(aLinkText, cap);
       aNonBlank = java.util.Arrays.copyOf(aNonBlank, cap);
+      key = java.util.Arrays.copyOf(key, cap);
     }
 
     private int push(int id, int from, int to, int f) {
@@ -1291,11 +1292,31 @@ public final class StreamingMainContent {
       nameTo[d] = to;
       flags[d] = f;
       no[d] = elements++;
+      int k = id != 0 ? id : PROPS.length + nameBucket(from, to);
+      key[d] = k;
+      live[k]++;
       return d;
+    }
+
+    /** Live frames per tag id, then per bucket of unknown tag names: an end tag with none open is ignored without walking the stack. */
+    final int[] live = new int[PROPS.length + 256];
+    int[] key = new int[64];
+
+    /** The bucket of the unknown tag name {@code c[from, to)}, case-insensitive as {@link #regionMatchesName}. */
+    private int nameBucket(int from, int to) {
+      int h = 0;
+      for (int i = from; i < to; i++) {
+        char ch = c[i];
+        h = h * 31 + (ch < 128 ? (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) : Character.toLowerCase(ch));
+      }
+      return (h ^ (h >>> 8) ^ (h >>> 16)) & 255;
     }
 
     /** Index of the topmost live frame with tag {@code id}, or -1. */
     private int depthOf(int id) {
+      if (live[id] == 0) {
+        return -1;
+      }
       for (int d = depth - 1; d >= 0; d--) {
         if (tag[d] == id && (flags[d] & F_DEAD) == 0) {
           return d;
@@ -1306,6 +1327,9 @@ public final class StreamingMainContent {
 
     /** Index of the topmost live frame with tag {@code id} within the scope whose boundaries have {@code bound}, or -1. */
     private int inScope(int id, int bound) {
+      if (live[id] == 0) {
+        return -1;
+      }
       for (int d = depth - 1; d >= 1; d--) {
         int t = tag[d];
         if (t == id && (flags[d] & F_DEAD) == 0) {
@@ -1515,6 +1539,7 @@ public final class StreamingMainContent {
         return;
       }
       count(FORM, -1);
+      live[key[d]]--;
       flags[d] |= F_DEAD;
     }
 
@@ -1708,6 +1733,7 @@ public final class StreamingMainContent {
         perma = -1;
       }
       count(tag[d], -1);
+      live[key[d]]--;
       flags[d] = (f & ~(F_LINK | F_PERMA)) | F_DEAD;
     }
 
@@ -1755,7 +1781,7 @@ public final class StreamingMainContent {
       }
       int props = PROPS[id];
       if ((props & HEADING) != 0) {
-        for (int d = depth - 1; d >= 1; d--) {
+        for (int d = openHeading > 0 ? depth - 1 : 0; d >= 1; d--) {
           int t = tag[d];
           if ((PROPS[t] & HEADING) != 0 && (flags[d] & F_DEAD) == 0) {
             popTo(d);
@@ -1827,6 +1853,9 @@ public final class StreamingMainContent {
     private void anyOtherEnd(int from, int to) {
       int len = to - from;
       int id = tagId(c, from, to);
+      if (live[id != 0 ? id : PROPS.length + nameBucket(from, to)] == 0) {
+        return; // none open
+      }
       for (int d = depth - 1; d >= 1; d--) {
         int t = tag[d];
         boolean same = id != 0 ? t == id
@@ -1862,6 +1891,7 @@ public final class StreamingMainContent {
         return;
       }
       count(id, -1);
+      live[key[d]]--;
       if (id == A && !closingA && inBody && (f & F_NO_REOPEN) == 0) {
         pendingA = true;
         pendingFlags = f;
