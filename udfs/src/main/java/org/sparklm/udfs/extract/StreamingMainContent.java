@@ -1302,14 +1302,17 @@ public final class StreamingMainContent {
     final int[] live = new int[PROPS.length + 256];
     int[] key = new int[64];
 
-    /** The bucket of the unknown tag name {@code c[from, to)}, case-insensitive as {@link #regionMatchesName}. */
+    /** The bucket of the unknown tag name {@code c[from, to)}: its length and its lower-cased first and last characters (O(1) per tag). */
     private int nameBucket(int from, int to) {
-      int h = 0;
-      for (int i = from; i < to; i++) {
-        char ch = c[i];
-        h = h * 31 + (ch < 128 ? (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) : Character.toLowerCase(ch));
+      if (to <= from) {
+        return 0;
       }
-      return (h ^ (h >>> 8) ^ (h >>> 16)) & 255;
+      return ((to - from) * 7 + lower(c[from]) * 31 + lower(c[to - 1])) & 255;
+    }
+
+    /** Equal for any two characters {@link #regionMatchesName} takes as equal (others may share a bucket: only a lost shortcut). */
+    private static int lower(char ch) {
+      return ch < 128 ? ch | 0x20 : Character.toLowerCase(ch);
     }
 
     /** Index of the topmost live frame with tag {@code id}, or -1. */
