@@ -1295,7 +1295,32 @@ public final class StreamingMainContent {
       int k = id != 0 ? id : PROPS.length + nameBucket(from, to);
       key[d] = k;
       live[k]++;
+      pushes[k]++;
       return d;
+    }
+
+    /**
+     * End-tag scans that found nothing, per kind (scope, table scope, "any other end tag") and key:
+     * the frame the scan stopped at, its element number and the key's push count then. The answer
+     * stays "nothing" while that frame is on the stack and live and no element with the key has
+     * been pushed since: a run of stray end tags does not walk the same ~1,000 frames each time.
+     */
+    final int[] pushes = new int[PROPS.length + 256];
+    final int[] missAt = new int[3 * pushes.length];
+    final int[] missNo = filled(3 * pushes.length, -1);
+    final int[] missPushes = new int[3 * pushes.length];
+    final int[] missFrom = new int[3 * pushes.length];
+    final int[] missLen = new int[3 * pushes.length];
+
+    private boolean stillMissing(int slot, int k) {
+      int at = missAt[slot];
+      return missNo[slot] >= 0 && at < depth && no[at] == missNo[slot] && (flags[at] & F_DEAD) == 0 && pushes[k] == missPushes[slot];
+    }
+
+    private void missed(int slot, int at, int k) {
+      missAt[slot] = at;
+      missNo[slot] = no[at];
+      missPushes[slot] = pushes[k];
     }
 
     /** Live frames per tag id, then per bucket of unknown tag names: an end tag with none open is ignored without walking the stack. */
@@ -1333,15 +1358,21 @@ public final class StreamingMainContent {
       if (live[id] == 0) {
         return -1;
       }
+      int slot = (bound == SCOPE ? 0 : pushes.length) + id;
+      if (stillMissing(slot, id)) {
+        return -1;
+      }
       for (int d = depth - 1; d >= 1; d--) {
         int t = tag[d];
         if (t == id && (flags[d] & F_DEAD) == 0) {
           return d;
         }
         if ((PROPS[t] & bound) != 0 || bound == SCOPE && t == SVG) {
+          missed(slot, d, id);
           return -1;
         }
       }
+      missed(slot, 0, id);
       return -1;
     }
 
@@ -1856,8 +1887,13 @@ public final class StreamingMainContent {
     private void anyOtherEnd(int from, int to) {
       int len = to - from;
       int id = tagId(c, from, to);
-      if (live[id != 0 ? id : PROPS.length + nameBucket(from, to)] == 0) {
+      int k = id != 0 ? id : PROPS.length + nameBucket(from, to);
+      if (live[k] == 0) {
         return; // none open
+      }
+      int slot = 2 * pushes.length + k;
+      if (stillMissing(slot, k) && (id != 0 || missLen[slot] == len && regionMatchesName(missFrom[slot], from, len))) {
+        return;
       }
       for (int d = depth - 1; d >= 1; d--) {
         int t = tag[d];
@@ -1868,9 +1904,15 @@ public final class StreamingMainContent {
           return;
         }
         if ((PROPS[t] & SPECIAL) != 0 && (flags[d] & F_DEAD) == 0) {
+          missed(slot, d, k);
+          missFrom[slot] = from;
+          missLen[slot] = len;
           return;
         }
       }
+      missed(slot, 0, k);
+      missFrom[slot] = from;
+      missLen[slot] = len;
     }
 
     /** Closes the top element; a skipped subtree whose root was taken off the stack ({@link #formEnd}) ends when that root is on top. */
