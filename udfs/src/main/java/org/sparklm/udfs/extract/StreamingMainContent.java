@@ -1306,20 +1306,31 @@ public final class StreamingMainContent {
      * been pushed since: a run of stray end tags does not walk the same ~1,000 frames each time.
      */
     final int[] pushes = new int[PROPS.length + 256];
-    final int[] missAt = new int[3 * pushes.length];
-    final int[] missNo = filled(3 * pushes.length, -1);
-    final int[] missPushes = new int[3 * pushes.length];
-    final int[] missFrom = new int[3 * pushes.length];
-    final int[] missLen = new int[3 * pushes.length];
+    int[] missAt;                   // allocated at the first miss (most pages have few stray end tags)
+    int[] missNo;                   // element number + 1, 0 for none
+    int[] missPushes;
+    int[] missFrom;
+    int[] missLen;
 
     private boolean stillMissing(int slot, int k) {
+      if (missAt == null) {
+        return false;
+      }
       int at = missAt[slot];
-      return missNo[slot] >= 0 && at < depth && no[at] == missNo[slot] && (flags[at] & F_DEAD) == 0 && pushes[k] == missPushes[slot];
+      return missNo[slot] != 0 && at < depth && no[at] + 1 == missNo[slot] && (flags[at] & F_DEAD) == 0 && pushes[k] == missPushes[slot];
     }
 
     private void missed(int slot, int at, int k) {
+      if (missAt == null) {
+        int size = 3 * pushes.length;
+        missAt = new int[size];
+        missNo = new int[size];
+        missPushes = new int[size];
+        missFrom = new int[size];
+        missLen = new int[size];
+      }
       missAt[slot] = at;
-      missNo[slot] = no[at];
+      missNo[slot] = no[at] + 1;
       missPushes[slot] = pushes[k];
     }
 
