@@ -24,9 +24,12 @@ import org.sparklm.udfs.text.HtmlText;
  *
  * <p>Tree rules it follows (jsoup's, which are HTML5's): tags and attribute names
  * case-insensitive, the first of duplicate attributes wins, void elements, raw-text elements
- * (script, style, title, textarea, xmp, iframe, noembed, noframes, noscript, plaintext) ended only
- * by their own end tag (an unclosed title, textarea or noscript at the next start tag, as jsoup
- * does), comments (unterminated: to the end), doctype, CDATA as text, {@code <?...>}; implied
+ * (script, style, title, textarea, xmp, iframe, noembed, noframes, noscript in the head,
+ * plaintext) ended only by their own end tag (an unclosed title, textarea or noscript at the next
+ * start tag, as jsoup does; only title and plaintext content is text), a noscript in the body
+ * holding elements (jsoup parses with scripting off), a template in the head keeping its content
+ * there, a form directly in a table emptied at once and a misnested {@code </form>} taking only
+ * the form off the stack, comments (unterminated: to the end), doctype, CDATA as text, {@code <?...>}; implied
  * end tags (a block start closes {@code <p>}, li/dt/dd/option close their like, table cells and
  * rows close theirs, a heading closes a heading), {@code </p>} alone is an empty paragraph, an end
  * tag closes up to its element when it is in scope and is ignored otherwise, head elements before
@@ -99,7 +102,10 @@ public final class StreamingMainContent {
         end = p.out.length();
       }
     }
-    CharSequence text = p.out.subSequence(start, Math.max(start, end));
+    // an inline root's end is taken before its parent's closing newline, which can still drop
+    // trailing spaces it ended with (several in a <pre>): they are past the end of the output
+    end = Math.min(end, p.out.length());
+    CharSequence text = p.out.subSequence(Math.min(start, end), end);
     if (inline && text.length() > 0 && text.charAt(0) == ' ') {
       text = text.subSequence(1, text.length()); // a fresh render starts without the space an inline root got from its left
     }
@@ -528,6 +534,7 @@ public final class StreamingMainContent {
     String title;
 
     boolean inBody;
+    int headTemplate;               // open <template> elements in the head: their content stays there
     boolean quirks = true;
     boolean sawElement;
 
@@ -930,7 +937,8 @@ public final class StreamingMainContent {
         attribute(an, ae, vf, vt);
       }
       startElement(id, nameFrom, nameTo);
-      if (id != 0 && (PROPS[id] & RAW) != 0) {
+      if (id != 0 && (PROPS[id] & RAW) != 0 && !(id == NOSCRIPT && inBody)) {
+        // (a noscript in the body holds elements, as in jsoup, which parses with scripting off)
         return rawText(id, nameFrom, nameTo, k);
       }
       if (id == PLAINTEXT) {
@@ -1069,15 +1077,12 @@ public final class StreamingMainContent {
           unescape(c, from, end, scratch);
           title = normaliseTitle(scratch);
         }
-      } else if (depthOf(id) >= 0 && chrome < 0 && (PROPS[id] & DROP) == 0 && end > from) {
-        // title in the body, xmp, noembed, noframes: their content is text (RCDATA for title)
-        if (id == TITLE) {
-          scratch.setLength(0);
-          unescape(c, from, end, scratch);
-          textNode(scratchChars(), 0, scratch.length());
-        } else {
-          textNode(c, from, end);
-        }
+      } else if (id == TITLE && depthOf(id) >= 0 && chrome < 0 && end > from) {
+        // a title in the body is RCDATA: its content is a text node; xmp, noembed and noframes
+        // hold raw text, which jsoup keeps as data (as in a script), not text
+        scratch.setLength(0);
+        unescape(c, from, end, scratch);
+        textNode(scratchChars(), 0, scratch.length());
       }
       if (end < n || after == n) {
         endTag(id, nameFrom, nameTo);
@@ -1139,7 +1144,7 @@ public final class StreamingMainContent {
      */
     private boolean textGoesOut(int from, int to) {
       if (!inBody) {
-        if (isJsoupBlank(c, from, to)) {
+        if (headTemplate > 0 || isJsoupBlank(c, from, to)) {
           return false;
         }
         enterBody();
@@ -1274,6 +1279,7 @@ public final class StreamingMainContent {
       aText = java.util.Arrays.copyOf(aText, cap);
       aLinkText = java.util.Arrays.copyOf(aLinkText, cap);
       aNonBlank = java.util.Arrays.copyOf(aNonBlank, cap);
+      key = java.util.Arrays.copyOf(key, cap);
     }
 
     private int push(int id, int from, int to, int f) {
@@ -1286,11 +1292,70 @@ public final class StreamingMainContent {
       nameTo[d] = to;
       flags[d] = f;
       no[d] = elements++;
+      int k = id != 0 ? id : PROPS.length + nameBucket(from, to);
+      key[d] = k;
+      live[k]++;
+      pushes[k]++;
       return d;
+    }
+
+    /**
+     * End-tag scans that found nothing, per kind (scope, table scope, "any other end tag") and key:
+     * the frame the scan stopped at, its element number and the key's push count then. The answer
+     * stays "nothing" while that frame is on the stack and live and no element with the key has
+     * been pushed since: a run of stray end tags does not walk the same ~1,000 frames each time.
+     */
+    final int[] pushes = new int[PROPS.length + 256];
+    int[] missAt;                   // allocated at the first miss (most pages have few stray end tags)
+    int[] missNo;                   // element number + 1, 0 for none
+    int[] missPushes;
+    int[] missFrom;
+    int[] missLen;
+
+    private boolean stillMissing(int slot, int k) {
+      if (missAt == null) {
+        return false;
+      }
+      int at = missAt[slot];
+      return missNo[slot] != 0 && at < depth && no[at] + 1 == missNo[slot] && (flags[at] & F_DEAD) == 0 && pushes[k] == missPushes[slot];
+    }
+
+    private void missed(int slot, int at, int k) {
+      if (missAt == null) {
+        int size = 3 * pushes.length;
+        missAt = new int[size];
+        missNo = new int[size];
+        missPushes = new int[size];
+        missFrom = new int[size];
+        missLen = new int[size];
+      }
+      missAt[slot] = at;
+      missNo[slot] = no[at] + 1;
+      missPushes[slot] = pushes[k];
+    }
+
+    /** Live frames per tag id, then per bucket of unknown tag names: an end tag with none open is ignored without walking the stack. */
+    final int[] live = new int[PROPS.length + 256];
+    int[] key = new int[64];
+
+    /** The bucket of the unknown tag name {@code c[from, to)}: its length and its lower-cased first and last characters (O(1) per tag). */
+    private int nameBucket(int from, int to) {
+      if (to <= from) {
+        return 0;
+      }
+      return ((to - from) * 7 + lower(c[from]) * 31 + lower(c[to - 1])) & 255;
+    }
+
+    /** Equal for any two characters {@link #regionMatchesName} takes as equal (others may share a bucket: only a lost shortcut). */
+    private static int lower(char ch) {
+      return ch < 128 ? ch | 0x20 : Character.toLowerCase(ch);
     }
 
     /** Index of the topmost live frame with tag {@code id}, or -1. */
     private int depthOf(int id) {
+      if (live[id] == 0) {
+        return -1;
+      }
       for (int d = depth - 1; d >= 0; d--) {
         if (tag[d] == id && (flags[d] & F_DEAD) == 0) {
           return d;
@@ -1301,15 +1366,24 @@ public final class StreamingMainContent {
 
     /** Index of the topmost live frame with tag {@code id} within the scope whose boundaries have {@code bound}, or -1. */
     private int inScope(int id, int bound) {
+      if (live[id] == 0) {
+        return -1;
+      }
+      int slot = (bound == SCOPE ? 0 : pushes.length) + id;
+      if (stillMissing(slot, id)) {
+        return -1;
+      }
       for (int d = depth - 1; d >= 1; d--) {
         int t = tag[d];
         if (t == id && (flags[d] & F_DEAD) == 0) {
           return d;
         }
         if ((PROPS[t] & bound) != 0 || bound == SCOPE && t == SVG) {
+          missed(slot, d, id);
           return -1;
         }
       }
+      missed(slot, 0, id);
       return -1;
     }
 
@@ -1351,6 +1425,12 @@ public final class StreamingMainContent {
 
     private void startElement(int id, int from, int to) {
       if (!inBody) {
+        if (id == TEMPLATE || headTemplate > 0) {
+          if (id == TEMPLATE) {
+            headTemplate++; // a template in the head holds its content: none of it opens the body
+          }
+          return;
+        }
         if (id == HTML || id == HEAD) {
           return;
         }
@@ -1446,7 +1526,8 @@ public final class StreamingMainContent {
       if (depth >= MAX_DEPTH) {
         return;
       }
-      boolean isVoid = (props & VOID) != 0 || selfClosing && (foreign > 0 || (props & FOREIGN) != 0);
+      boolean isVoid = (props & VOID) != 0 || selfClosing && (foreign > 0 || (props & FOREIGN) != 0)
+          || id == FORM && inTableMode(); // "in table": a form is inserted and popped at once, the rows stay outside it
       if (perma >= 0) {
         flags[perma] &= ~F_PERMA; // a child element: not a permalink
         perma = -1;
@@ -1477,6 +1558,34 @@ public final class StreamingMainContent {
       if (isVoid) {
         pop();
       }
+    }
+
+    /** The current node is a table, a table section or a row: the tree builder is "in table" (or body, or row). */
+    private boolean inTableMode() {
+      int t = tag[depth - 1];
+      return t == TABLE || t == TBODY || t == THEAD || t == TFOOT || t == TR;
+    }
+
+    /**
+     * {@code </form>}: the implied end tags (p, li, dd, dt, option) close, then the form is popped
+     * when it is the current node, else only taken off the stack: the elements above it stay open
+     * (inside it, so still skipped) and the skip ends when they have closed.
+     */
+    private void formEnd() {
+      int d = inScope(FORM, SCOPE);
+      if (d < 0) {
+        return;
+      }
+      for (int t; depth - 1 > d && ((t = tag[depth - 1]) == P || t == LI || t == DD || t == DT || t == OPTION || t == OPTGROUP); ) {
+        pop();
+      }
+      if (depth - 1 == d) {
+        pop();
+        return;
+      }
+      count(FORM, -1);
+      live[key[d]]--;
+      flags[d] |= F_DEAD;
     }
 
     /** MainContent.isChrome's tests on the element's own attributes (hidden, aria-hidden, role, style, class, id words). */
@@ -1669,11 +1778,15 @@ public final class StreamingMainContent {
         perma = -1;
       }
       count(tag[d], -1);
+      live[key[d]]--;
       flags[d] = (f & ~(F_LINK | F_PERMA)) | F_DEAD;
     }
 
     private void endTag(int id, int from, int to) {
       if (!inBody) {
+        if (id == TEMPLATE && headTemplate > 0) {
+          headTemplate--;
+        }
         return; // </head>, </html>, </body>, stray end tags: nothing rendered yet
       }
       if (id == HTML || id == BODY) {
@@ -1713,7 +1826,7 @@ public final class StreamingMainContent {
       }
       int props = PROPS[id];
       if ((props & HEADING) != 0) {
-        for (int d = depth - 1; d >= 1; d--) {
+        for (int d = openHeading > 0 ? depth - 1 : 0; d >= 1; d--) {
           int t = tag[d];
           if ((PROPS[t] & HEADING) != 0 && (flags[d] & F_DEAD) == 0) {
             popTo(d);
@@ -1758,6 +1871,10 @@ public final class StreamingMainContent {
         }
         return;
       }
+      if (id == FORM) {
+        formEnd();
+        return;
+      }
       if ((props & SPECIAL) != 0) {
         int d = inScope(id, SCOPE);
         if (d >= 0) {
@@ -1781,6 +1898,14 @@ public final class StreamingMainContent {
     private void anyOtherEnd(int from, int to) {
       int len = to - from;
       int id = tagId(c, from, to);
+      int k = id != 0 ? id : PROPS.length + nameBucket(from, to);
+      if (live[k] == 0) {
+        return; // none open
+      }
+      int slot = 2 * pushes.length + k;
+      if (stillMissing(slot, k) && (id != 0 || missLen[slot] == len && regionMatchesName(missFrom[slot], from, len))) {
+        return;
+      }
       for (int d = depth - 1; d >= 1; d--) {
         int t = tag[d];
         boolean same = id != 0 ? t == id
@@ -1790,20 +1915,39 @@ public final class StreamingMainContent {
           return;
         }
         if ((PROPS[t] & SPECIAL) != 0 && (flags[d] & F_DEAD) == 0) {
+          missed(slot, d, k);
+          missFrom[slot] = from;
+          missLen[slot] = len;
           return;
         }
+      }
+      missed(slot, 0, k);
+      missFrom[slot] = from;
+      missLen[slot] = len;
+    }
+
+    /** Closes the top element; a skipped subtree whose root was taken off the stack ({@link #formEnd}) ends when that root is on top. */
+    private void pop() {
+      popOne();
+      if (depth > 0 && depth - 1 == chrome && (flags[chrome] & F_DEAD) != 0) {
+        depth--;
+        chrome = -1;
       }
     }
 
     /** Closes the top element: its close newline, its link-farm judgment, its candidate range. */
-    private void pop() {
+    private void popOne() {
       int d = --depth;
       int id = tag[d];
       int f = flags[d];
       if ((f & F_DEAD) != 0) {
+        if (d == chrome) {
+          chrome = -1;
+        }
         return;
       }
       count(id, -1);
+      live[key[d]]--;
       if (id == A && !closingA && inBody && (f & F_NO_REOPEN) == 0) {
         pendingA = true;
         pendingFlags = f;

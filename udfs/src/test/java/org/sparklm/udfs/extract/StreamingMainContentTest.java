@@ -260,6 +260,89 @@ class StreamingMainContentTest extends MainContentCases {
     assertNull(StreamingMainContent.text(null));
   }
 
+  /** A {@code <template>} in the head keeps its content there: none of it opens the body or is rendered. */
+  @Test
+  void aTemplateInTheHeadStaysOutOfTheBody() {
+    for (String html : List.of("<html><head><title>T</title><template id=x><div>tpl</div></template></head><body><p>y</p></body></html>",
+        "<head><template><p>x</p><template><p>inner</p></template><p>x2</p></template></head><p>y</p>",
+        "<head><title>T</title></head><template><p>x</p></template><body><p>y</p>",
+        "<head><template><title>In template</title></template><title>T</title></head><p>y</p>",
+        "<body><template><p>x</p></template><p>y</p>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("y", text("<head><template><p>x</p></template></head><p>y</p>"));
+  }
+
+  /** xmp, noembed and noframes hold raw text, which jsoup keeps as data (like a script's), not text; a title in the body is text. */
+  @Test
+  void rawTextElementsInTheBodyAreNotText() {
+    for (String html : List.of("<p>a</p><xmp><b>x</b></xmp><p>z</p>", "<noembed>n</noembed><p>y</p>", "<p>a</p><noframes>f</noframes>",
+        "<p>a</p><title>t &amp; u</title><p>z</p>", "<main><noembed>only</noembed></main><p>y</p>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("a\n\nz", text("<p>a</p><xmp><b>x</b></xmp><p>z</p>"));
+  }
+
+  /** jsoup parses with scripting off: a noscript in the body holds elements, so it ends by the tree rules, not at the first {@code </noscript>}. */
+  @Test
+  void aNoscriptInTheBodyHoldsElements() {
+    for (String html : List.of("<p>a</p><noscript><p>b</p><p>c</p>", "<p>a</p><noscript><!-- </noscript> --><p>b</p></noscript><p>c</p>",
+        "<body><noscript><noscript></noscript>X</noscript><p>y</p>", "<head><noscript><link rel=x></noscript></head><p>y",
+        "<p>a</p><noscript><iframe src=\"gtm\" style=\"display:none\"></iframe></noscript><p>b</p>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("a", text("<p>a</p><noscript><p>b</p><p>c</p>"));
+  }
+
+  /** A form directly in a table is emptied at once (the rows stay outside it); a misnested {@code </form>} only takes the form off the stack. */
+  @Test
+  void formsInTablesAndMisnestedFormEndsFollowTheTreeBuilder() {
+    for (String html : List.of("<table><form action=x><tr><td>cell</td></tr></form></table><p>after</p>",
+        "<table><tbody><form><tr><td>c</td></tr></tbody></table>", "<table><tr><form><td>c</td></form></tr></table>",
+        "<div><form><div>x</form>y</div>z", "<form><div>in form</form><p>after form</p></div><p>more</p>",
+        "<form><p>x</form>y", "<form><div><p>x</form>y</div>z", "<form><table><tr><td>c</td></tr></table></form>p",
+        "<p>a<form>b</p>c</form>d")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+    assertEquals("cell\n\nafter", text("<table><form action=x><tr><td>cell</td></tr></form></table><p>after</p>"));
+    assertEquals("z", text("<div><form><div>x</form>y</div>z"));
+  }
+
+  /** An inline role=main in a {@code <pre>} ending with spaces: its parent's newline drops them after the root's end was taken. */
+  @Test
+  void anInlineRootEndingInSpacesInsideAPre() {
+    assertEquals("text", text("<pre><span role=main>text   </span></pre>"));
+    assertEquals("\t#  spaced", text("<pre><span class=post role=main>\t#  spaced   "));
+  }
+
+  /**
+   * Stray end tags under ~1,000 open elements, each of which walked the whole (capped) stack: 4 MB
+   * of them took ~1-2 s of CPU, now ~30 ms, as an end tag with no element of its name open is
+   * ignored at once, and one whose element is out of scope repeats the last scan's answer while
+   * the stack below that scan's stop is unchanged. The limit here (500 ms) is what the walk would
+   * hit, not a timing.
+   */
+  @Test
+  void strayEndTagsDoNotWalkTheStack() {
+    MainContent.Limits limits = new MainContent.Limits(8L << 20, 500);
+    int k = 4 << 20;
+    for (String html : List.of("<span>".repeat(1100) + "</bar>".repeat(k / 6), "<abcdefghij>".repeat(1100) + "</abcdefghik>".repeat(k / 13),
+        "<b>".repeat(1100) + "</i>".repeat(k / 4), "<span>".repeat(1100) + "</h1>".repeat(k / 5), "<span>".repeat(1100) + "</a>".repeat(k / 4))) {
+      StreamingMainContent.extract(html, "", limits);
+    }
+    // the element is open, but below a boundary (div, table) with ~1,000 elements above it: the first scan's answer is kept
+    for (String html : List.of("<bar><div>" + "<span>".repeat(1100) + "</bar>".repeat(k / 6),
+        "<b><table>" + "<span>".repeat(1100) + "</b>".repeat(k / 4), "<li><table>" + "<span>".repeat(1100) + "</li>".repeat(k / 5),
+        "<bar><div>" + "<span>".repeat(1100) + "</bar><i></i>".repeat(k / 13))) {
+      StreamingMainContent.extract(html, "", limits);
+    }
+    for (String html : List.of("<p><span>a<bar>b<div>c</bar>d</div>e</bar>f</span></p><x-y>g</X-Y>h</x-y>",
+        "<bar><div>a</bar>b</bar><bar>c</bar>d</div>e</bar>f", "<b><table><tr><td>a</b>b</b></td></tr></table>c</b>d",
+        "<ul><li>a<table><tr><td>b</li>c</li><li>d</td></tr></table>e</li>f</ul>")) {
+      assertEquals(MainContent.extract(html, ""), StreamingMainContent.extract(html, ""), html);
+    }
+  }
+
   @Test
   void sizeLimitMessageIsTheDomVersions() {
     String big = "<p>" + "word ".repeat(1000) + "</p>";
