@@ -1,6 +1,7 @@
 package org.sparklm.udfs.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -11,12 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.sparklm.udfs.dedup.MinHash;
 import org.sparklm.udfs.dedup.TextKey;
 
-class SparklmUdfsDedupTest {
+/** The SQL functions as Spark runs them, each against its plain Java function. */
+class SparklmUdfsTest {
   static SparkSession spark;
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("udfs-dedup-test")
+    spark = SparkSession.builder().master("local[2]").appName("udfs-sql-test")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
     SparklmUdfs.registerAll(spark);
   }
@@ -39,5 +41,13 @@ class SparklmUdfsDedupTest {
     }
     assertEquals(TextKey.hash(text), r.getString(1));
     assertEquals(true, r.isNullAt(2));
+  }
+
+  @Test
+  void mainTextInSql() {
+    Row r = spark.sql("SELECT sparklm_main_text('<nav>menu</nav><main><h1>Title</h1><p>Body &amp; text.</p></main>') AS t, "
+        + "sparklm_main_text(NULL) AS n").first();
+    assertEquals("Title\n\nBody & text.", r.getString(0));
+    assertTrue(r.isNullAt(1));
   }
 }
