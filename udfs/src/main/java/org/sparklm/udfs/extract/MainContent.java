@@ -147,32 +147,13 @@ public final class MainContent {
     return hasChromeWord(e.className()) || hasChromeWord(e.id());
   }
 
-  /** True when a word of {@code names} (or two joined by '-') is in {@link #CHROME_WORDS}. */
+  /**
+   * True when a word of {@code names} (split at whitespace, '_' and '-'), or two words joined by
+   * '-', is in {@link #CHROME_WORDS}, case-insensitively; the one-pass extractor's scan, so that
+   * both extractors judge class and id alike.
+   */
   static boolean hasChromeWord(String names) {
-    int n = names.length();
-    int start = -1;          // start of the current word
-    int prevStart = -1;      // start of the word before it, when the two are joined by '-'
-    for (int i = 0; i <= n; i++) {
-      char c = i < n ? names.charAt(i) : ' ';
-      boolean sep = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B' || c == '_' || c == '-';
-      if (!sep) {
-        if (start < 0) {
-          start = i;
-        }
-        continue;
-      }
-      if (start >= 0) {
-        if (CHROME_WORDS.contains(names.substring(start, i).toLowerCase(Locale.ROOT))
-            || prevStart >= 0 && CHROME_WORDS.contains(names.substring(prevStart, i).toLowerCase(Locale.ROOT))) {
-          return true;
-        }
-        prevStart = c == '-' ? start : -1;
-        start = -1;
-      } else {
-        prevStart = -1;
-      }
-    }
-    return false;
+    return StreamingMainContent.hasChromeWord(names.toCharArray(), 0, names.length());
   }
 
   /** A header or footer inside an article or main holds the article's own title or byline. */
