@@ -284,21 +284,7 @@ public final class MainContent {
 
   /** Length of {@code s} with each run of whitespace counted as one character, as {@code Element.text()} shows it. */
   private static int collapsedLength(String s) {
-    int n = 0;
-    boolean space = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isWhitespace(c) || c == '\u00A0') {
-        if (!space) {
-          n++;
-        }
-        space = true;
-      } else {
-        n++;
-        space = false;
-      }
-    }
-    return n;
+    return StreamingMainContent.Pass.collapsedLength(s.toCharArray(), 0, s.length());
   }
 
   private static String render(Element root, long deadline) {

@@ -1240,7 +1240,7 @@ public final class StreamingMainContent {
       }
     }
 
-    private static int collapsedLength(char[] t, int from, int to) {
+    static int collapsedLength(char[] t, int from, int to) { // MainContent counts with it too
       int count = 0;
       boolean space = false;
       for (int k = from; k < to; k++) {
